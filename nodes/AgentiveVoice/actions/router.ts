@@ -1,0 +1,64 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import * as account from './account/Account.resource';
+import type { AgentiveVoiceMap, AgentiveVoiceResource } from './node.type';
+
+type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
+
+const operations: { [R in AgentiveVoiceResource]: Record<AgentiveVoiceMap[R], { execute: OperationExecute }> } = {
+	account,
+};
+
+function lookup(ctx: IExecuteFunctions, resource: string, operation: string): OperationExecute {
+	const byResource = operations[resource as AgentiveVoiceResource] as
+		| Record<string, { execute: OperationExecute }>
+		| undefined;
+	const found = byResource?.[operation];
+	if (!found) {
+		throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+	return found.execute;
+}
+
+/** Every failure leaves the node as a NodeApiError or NodeOperationError that names its item. */
+function asItemError(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+/** The error item that continueOnFail emits: the message and advice, nothing from the request. */
+function errorJson(error: NodeApiError | NodeOperationError): IDataObject {
+	const json: IDataObject = { error: error.message };
+	if (error.description) json.description = error.description;
+	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
+	return json;
+}
+
+/** Owns the item loop: one operation call per item, pairedItem on every output, continueOnFail. */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const execute = lookup(this, resource, operation);
+	const returnData: INodeExecutionData[] = [];
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const output = await execute.call(this, itemIndex);
+			for (const entry of output) returnData.push({ ...entry, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			const failure = asItemError(this, error, itemIndex);
+			if (!this.continueOnFail()) throw failure;
+			returnData.push({ json: errorJson(failure), pairedItem: { item: itemIndex } });
+		}
+	}
+	return [returnData];
+}

@@ -1,0 +1,50 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+} from 'n8n-workflow';
+
+/** Every n8n context that may call the API. */
+export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+
+export const CREDENTIAL_TYPE = 'agentiveVoiceApi';
+
+/** The envelope every JSON response carries (spec: "Response envelope"). */
+export interface Envelope extends IDataObject {
+	status: 'success' | 'error';
+	code: number;
+	unique_id?: string | null;
+	reference_id?: string | null;
+	details?: string;
+}
+
+export interface ListEnvelope<T> extends Envelope {
+	data: T[];
+	pagination?: { page: number; per_page: number; total: number; total_pages: number };
+}
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	/** Path relative to the base URL, starting with '/'. */
+	path: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+	headers?: Record<string, string>;
+	/** Item the request is made for, so errors point at it. */
+	itemIndex?: number;
+	/** 'arraybuffer' for binary downloads. */
+	encoding?: 'json' | 'arraybuffer';
+	/**
+	 * Returns true for an error response that the caller treats as data rather than a failure
+	 * (Verify Code's wrong code). Such a response is returned instead of thrown.
+	 */
+	acceptError?: (statusCode: number, body: IDataObject) => boolean;
+}
+
+export interface ApiResponse<T = IDataObject> {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: T;
+}

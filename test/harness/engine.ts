@@ -1,0 +1,146 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IConnections,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	IRun,
+	IRunExecutionData,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { createRunExecutionData, Workflow } from 'n8n-workflow';
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+
+import { AgentiveVoiceApi } from '../../credentials/AgentiveVoiceApi.credentials';
+import { TestCredentialsHelper } from './credentials-helper';
+import { ACTION_NODE_TYPE, ITEMS_NODE_TYPE, nodeTypes } from './node-types';
+
+export type Credentials = Record<string, ICredentialDataDecryptedObject>;
+
+const credentialTypes = { agentiveVoiceApi: new AgentiveVoiceApi() };
+
+/** The credential object for a running sandbox (or any server speaking the API). */
+export function apiCredentials(server: { url: string; apiKey: string; apiSecret: string }): Credentials {
+	return {
+		agentiveVoiceApi: { publishableKey: server.apiKey, secretKey: server.apiSecret, baseUrl: server.url },
+	};
+}
+
+export function additionalDataFor(
+	credentials: Credentials,
+	hooks: ExecutionLifecycleHooks,
+): IWorkflowExecuteAdditionalData {
+	return {
+		credentialsHelper: new TestCredentialsHelper(credentialTypes, credentials),
+		hooks,
+		executeWorkflow: async () => {
+			throw new Error('Sub-workflows are not available in tests');
+		},
+		getRunExecutionData: async () => undefined,
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		userId: 'test-user',
+		variables: {},
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('Code runners are not available in tests');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+export interface WorkflowDefinition {
+	nodes: INode[];
+	connections: IConnections;
+	staticData?: IDataObject;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** Output items of the named node (first run, first output). */
+	output(nodeName: string): INodeExecutionData[];
+	/** The workflow-level error, if the execution failed. */
+	error: IRun['data']['resultData']['error'];
+}
+
+/** Runs a whole workflow through n8n-core's WorkflowExecute, from its first node without inputs. */
+export async function runWorkflow(definition: WorkflowDefinition, credentials: Credentials): Promise<RunResult> {
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		name: 'test',
+		nodes: definition.nodes,
+		connections: definition.connections,
+		nodeTypes,
+		active: false,
+		staticData: definition.staticData,
+		settings: { executionOrder: 'v1' },
+	});
+	const startNode = definition.nodes.find((node) => nodeTypes.getByNameAndVersion(node.type).description.inputs.length === 0);
+	if (!startNode) throw new Error('The workflow needs a start node without inputs');
+
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', { id: 'test-workflow', name: 'test', nodes: definition.nodes, connections: definition.connections, active: false, isArchived: false, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null } as never);
+	let resolveRun: (run: IRun) => void = () => {};
+	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
+
+	const runExecutionData: IRunExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }] },
+	});
+	const execute = new WorkflowExecute(additionalDataFor(credentials, hooks), 'manual', runExecutionData);
+	await execute.processRunExecutionData(workflow);
+	const run = await finished;
+	return {
+		run,
+		error: run.data.resultData.error,
+		output: (nodeName) => run.data.resultData.runData[nodeName]?.[0]?.data?.main?.[0] ?? [],
+	};
+}
+
+export interface RunNodeOptions {
+	parameters: IDataObject;
+	items?: IDataObject[];
+	credentials: Credentials;
+	continueOnFail?: boolean;
+}
+
+export interface NodeRunResult extends RunResult {
+	/** Output items of the Agentive Voice node. */
+	items: INodeExecutionData[];
+	/** The error the node threw, if it failed the execution. */
+	nodeError: unknown;
+}
+
+/** Runs `Items → Agentive Voice` with the given parameters and input items. */
+export async function runActionNode(options: RunNodeOptions): Promise<NodeRunResult> {
+	const nodes: INode[] = [
+		{
+			id: 'items',
+			name: 'Items',
+			type: ITEMS_NODE_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { items: JSON.stringify(options.items ?? [{}]) },
+		},
+		{
+			id: 'agentive',
+			name: 'Agentive Voice',
+			type: ACTION_NODE_TYPE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: options.parameters as INode['parameters'],
+			credentials: { agentiveVoiceApi: { id: '1', name: 'Agentive Voice account' } },
+			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		},
+	];
+	const connections: IConnections = {
+		Items: { main: [[{ node: 'Agentive Voice', type: 'main', index: 0 }]] },
+	};
+	const result = await runWorkflow({ nodes, connections }, options.credentials);
+	const taskData = result.run.data.resultData.runData['Agentive Voice']?.[0];
+	return { ...result, items: result.output('Agentive Voice'), nodeError: taskData?.error };
+}
