@@ -1,0 +1,108 @@
+/** Public, stable types of the sandbox's in-process API. Re-exported by sandbox/index.ts. */
+import type { ClockOptions } from './clock';
+
+export type { ClockOptions };
+
+export interface RateLimitOptions {
+	limit: number;
+	windowMs: number;
+}
+
+export interface SandboxOptions {
+	/** Port on 127.0.0.1; default 0 (any free port). */
+	port?: number;
+	/** Default real time. */
+	clock?: ClockOptions;
+	/** Per-account request limit; default 120 per 60000 ms; false = unlimited (no RateLimit-* headers). */
+	rateLimit?: RateLimitOptions | false;
+	/** Verification calls per (account, number); default 5 per 600000 ms; false = unlimited. */
+	otpNumberLimit?: RateLimitOptions | false;
+	/** Historic calls seeded on the main demo account at start and on every reset; default 0. */
+	seedCalls?: number;
+}
+
+export interface RunningSandbox {
+	/** Base URL ending in /api/public/v1. */
+	url: string;
+	/** http://127.0.0.1:PORT */
+	origin: string;
+	apiKey: string;
+	apiSecret: string;
+	control: SandboxControl;
+	/** Closes promptly, destroying keep-alive and hanging sockets. */
+	close(): Promise<void>;
+}
+
+export interface SandboxControl {
+	now(): number;
+	advanceClock(ms: number): void;
+	injectFault(fault: FaultSpec): void;
+	clearFaults(): void;
+	/** Faults still waiting to fire (with their remaining counts). */
+	pendingFaults(): FaultSpec[];
+	/** Back to the seeded data; clears calls, OTP requests, rate windows, faults and the request log. The clock is untouched. */
+	reset(): void;
+	requestLog(): LoggedRequest[];
+	clearLog(): void;
+	otp(requestId: string): { code: string; message: string } | undefined;
+	seedCalls(specs: number | SeedCallSpec[]): PublicCall[];
+	/** Every call of the main demo account, public shape, most recent first. */
+	calls(): PublicCall[];
+}
+
+export type FaultKind = 'status500' | 'status503' | 'reset' | 'hang' | 'html' | 'drop-response';
+
+export interface FaultSpec {
+	kind: FaultKind;
+	/** e.g. 'POST'; default any. */
+	method?: string;
+	/** Path relative to the API base, prefix match, e.g. '/calls'; default any. */
+	path?: string;
+	/** Regular expression (source) tested against the path relative to the API base; both path and pathRegex must match when given. */
+	pathRegex?: string;
+	/** Default 1. */
+	count?: number;
+}
+
+export interface LoggedRequest {
+	method: string;
+	/** Relative to the API base, without query (the raw path when outside the base). */
+	path: string;
+	/** Full raw URL path + query. */
+	url: string;
+	query: Record<string, string>;
+	headers: Record<string, string>;
+	body: unknown;
+	rawBody: string;
+	/** HTTP status sent (or that would have been sent, for drop-response); 0 for reset and hang faults. */
+	status: number;
+	/** Clock time at arrival (ms). */
+	at: number;
+}
+
+export interface PublicCall {
+	unique_id: string;
+	call_id: string | null;
+	direction: string;
+	from_number: string | null;
+	to_number: string | null;
+	status: string | null;
+	end_reason: string | null;
+	duration_sec: number | null;
+	campaign_id: number | null;
+	reference_id: string | null;
+	created_at: string | null;
+}
+
+export interface SeedCallSpec {
+	number?: string;
+	status?: string;
+	end_reason?: string;
+	created_at?: string | number;
+	duration_sec?: number;
+	reference_id?: string;
+	direction?: 'inbound' | 'outbound';
+	campaign_id?: number;
+	/** Stays non-terminal until then, to simulate late completion. */
+	finishAt?: string | number;
+}
