@@ -2,7 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as account from './actions/account/Account.resource';
+import * as call from './actions/call/Call.resource';
+import * as campaign from './actions/campaign/Campaign.resource';
 import { router } from './actions/router';
+import * as verification from './actions/verification/Verification.resource';
+import { listSearch } from './methods';
 
 export class AgentiveVoice implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,12 +29,22 @@ export class AgentiveVoice implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Account', value: 'account' }],
-				default: 'account',
+				options: [
+					{ name: 'Account', value: 'account' },
+					{ name: 'Call', value: 'call' },
+					{ name: 'Campaign', value: 'campaign' },
+					{ name: 'Verification', value: 'verification' },
+				],
+				default: 'call',
 			},
+			...call.description,
+			...campaign.description,
+			...verification.description,
 			...account.description,
 		],
 	};
+
+	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -2,12 +2,18 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import * as account from './account/Account.resource';
+import * as call from './call/Call.resource';
+import * as campaign from './campaign/Campaign.resource';
 import type { AgentiveVoiceMap, AgentiveVoiceResource } from './node.type';
+import * as verification from './verification/Verification.resource';
 
 type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 
 const operations: { [R in AgentiveVoiceResource]: Record<AgentiveVoiceMap[R], { execute: OperationExecute }> } = {
 	account,
+	call,
+	campaign,
+	verification,
 };
 
 function lookup(ctx: IExecuteFunctions, resource: string, operation: string): OperationExecute {

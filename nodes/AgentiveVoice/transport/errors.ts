@@ -1,10 +1,30 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+/** The details of the account rate-limit 429 (spec: "Rate limits"). */
+export const ACCOUNT_RATE_LIMIT_DETAILS = 'Too many requests. Please slow down and retry shortly.';
+
+const normalise = (text: string) => text.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/**
+ * A 429 for the account's request budget: the request was not processed, so it is safe to wait
+ * and send again. A 429 with other details is the per-number verification-call limit, which
+ * waiting a few seconds does not lift and which must not be retried. A 429 without an envelope
+ * (a gateway's) is treated as the account limit.
+ */
+export function isAccountRateLimit(statusCode: number, body: unknown): boolean {
+	if (statusCode !== 429) return false;
+	const details = readDetails(body);
+	return details === undefined || normalise(details) === normalise(ACCOUNT_RATE_LIMIT_DETAILS);
+}
+
 /** What a user should do about each HTTP status, in the spec's terms. */
-function adviceFor(statusCode: number): string {
+function adviceFor(statusCode: number, body: unknown): string {
 	if (statusCode === 401 || statusCode === 403) {
 		return 'Check the Publishable Key and Secret Key in the Agentive Voice credential, and that the account is active with API access enabled.';
+	}
+	if (statusCode === 429 && !isAccountRateLimit(statusCode, body)) {
+		return 'This number has had too many verification calls in a short window. Wait several minutes before sending it another code; the node does not retry this.';
 	}
 	if (statusCode === 429) return 'Slow down: the API allows 120 requests per minute per account. Retry shortly.';
 	if (statusCode === 404) return 'Check the id: it must belong to this account.';
@@ -12,7 +32,7 @@ function adviceFor(statusCode: number): string {
 	return 'Check the fields of this item against the message above.';
 }
 
-function readDetails(body: unknown): string | undefined {
+export function readDetails(body: unknown): string | undefined {
 	if (body && typeof body === 'object' && typeof (body as { details?: unknown }).details === 'string') {
 		return (body as { details: string }).details;
 	}
@@ -33,7 +53,7 @@ export function apiStatusError(
 	const response: JsonObject = { status: 'error', code: statusCode, details };
 	return new NodeApiError(node, response, {
 		message: `Agentive Voice API error ${statusCode}: ${details}`,
-		description: adviceFor(statusCode),
+		description: adviceFor(statusCode, body),
 		httpCode: String(statusCode),
 		itemIndex,
 	});
@@ -69,6 +89,30 @@ export function networkCodeOf(error: unknown): string | undefined {
 	return undefined;
 }
 
+/**
+ * A network code in words. Messages never contain the raw code: NodeApiError replaces any
+ * message naming one with n8n's generic text (which, for a timeout, recommends "Retry On Fail",
+ * exactly what must not be used for call placement).
+ */
+export function describeNetworkCode(code: string): string {
+	switch (code) {
+		case 'ETIMEDOUT':
+		case 'ESOCKETTIMEDOUT':
+		case 'ECONNABORTED':
+		case 'ERR_SOCKET_CONNECTION_TIMEOUT':
+			return 'no response in time';
+		case 'ECONNREFUSED':
+			return 'the connection was refused';
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return 'the host name could not be resolved';
+		case 'EHOSTUNREACH':
+			return 'the host is unreachable';
+		default:
+			return 'the connection was dropped before a response arrived';
+	}
+}
+
 /** A request that got no response. The message names the cause but never the request. */
 export function networkError(
 	node: INode,
@@ -78,11 +122,91 @@ export function networkError(
 ): NodeApiError {
 	return new NodeApiError(
 		node,
-		{ status: 'error', code },
-		{
-			message: `Could not reach the Agentive Voice API (${code})`,
-			description: advice,
-			itemIndex,
-		},
+		{ kind: 'network' },
+		{ message: `Could not reach the Agentive Voice API: ${describeNetworkCode(code)}`, description: advice, itemIndex },
+	);
+}
+
+/** A failure the transport itself decides on (no usable API answer to quote). */
+function transportError(
+	node: INode,
+	kind: string,
+	message: string,
+	description: string,
+	itemIndex: number | undefined,
+	httpCode?: string,
+): NodeApiError {
+	return new NodeApiError(node, { kind }, { message, description, itemIndex, httpCode });
+}
+
+const seconds = (ms: number) => `${Math.ceil(ms / 1000)} s`;
+
+/** The account budget will not free up within the item's Max Rate-Limit Wait. */
+export function rateLimitWaitExceeded(
+	node: INode,
+	waitedMs: number,
+	neededMs: number,
+	capMs: number,
+	itemIndex?: number,
+): NodeApiError {
+	return transportError(
+		node,
+		'rate_limit_wait_exceeded',
+		`Agentive Voice rate limit: the account's request budget is used up and the next window opens in ${seconds(neededMs)}, beyond the Max Rate-Limit Wait (${seconds(capMs)}, ${seconds(waitedMs)} already spent)`,
+		'The API allows 120 requests per minute per account, shared by every workflow and system using it. Raise Options › Max Rate-Limit Wait, or run this batch when the account is less busy.',
+		itemIndex,
+		'429',
+	);
+}
+
+/** A POST that is not safe to repeat got no definite answer. */
+export function unknownOutcomeNotRetried(node: INode, problem: string, path: string, itemIndex?: number): NodeApiError {
+	let advice = 'It was not retried automatically because repeating it may not be safe. Check the result before retrying.';
+	if (path.startsWith('/otp/send')) {
+		advice =
+			'The code may already be on its way, so it was not sent again. Check the request with Get Call Status or wait for the call; sending again issues a fresh code and calls the number a second time.';
+	} else if (path.startsWith('/otp/verify')) {
+		advice =
+			'It was not retried: every verify attempt counts against the request\'s attempt limit, even one whose answer was lost.';
+	}
+	return transportError(node, 'outcome_unknown', `No definite answer from Agentive Voice (${problem}); the request may have been processed`, advice, itemIndex);
+}
+
+/** A call placement without a reference_id got no definite answer: never retried. */
+export function placementNotRetried(node: INode, problem: string, itemIndex?: number): NodeApiError {
+	return transportError(
+		node,
+		'outcome_unknown',
+		`No definite answer from Agentive Voice while placing the call (${problem}): the call may or may not have been placed`,
+		'It was not retried, so the number is not called twice. Set a Reference ID (or turn on Options › Generate Reference ID If Empty): with one, the node looks the call up in List calls and retries only if it was not placed.',
+		itemIndex,
+	);
+}
+
+/** The call may have been placed and the lookup could not tell. */
+export function placementOutcomeUnknown(node: INode, problem: string, referenceId: string, itemIndex?: number): NodeApiError {
+	return transportError(
+		node,
+		'outcome_unknown',
+		`Call placement outcome unknown for reference_id "${referenceId}" (${problem})`,
+		`The call may have been placed, and looking it up in List calls did not succeed. Check List calls (Call › Get Many) for reference_id "${referenceId}" before placing it again.`,
+		itemIndex,
+	);
+}
+
+/** Every attempt failed, and List calls shows no call with the reference_id. */
+export function placementFailed(
+	node: INode,
+	problem: string,
+	referenceId: string,
+	attempts: number,
+	itemIndex?: number,
+): NodeApiError {
+	return transportError(
+		node,
+		'placement_failed',
+		`Could not place the call with reference_id "${referenceId}" after ${attempts} attempts (last: ${problem})`,
+		`List calls shows no call with reference_id "${referenceId}", so it was not placed as far as the API shows. Check List calls for it, then retry this item after a pause.`,
+		itemIndex,
 	);
 }

@@ -1,10 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { apiStatusError } from './errors';
-import { baseUrlOf, sendOnce } from './request';
+import { DEFAULT_MAX_RATE_LIMIT_WAIT_MS, WaitBudget } from './exchange';
+import { placeWithRecovery } from './placement';
+import { readWithRetries, sendWithoutRetry } from './retryPolicies';
+import { sessionFor } from './session';
 import type { ApiContext, ApiRequest, ApiResponse, Envelope, ListEnvelope } from './types';
 
 export type { ApiContext, ApiRequest, ApiResponse, Envelope, ListEnvelope } from './types';
+export { DEFAULT_MAX_RATE_LIMIT_WAIT_MS } from './exchange';
 
 function isSuccess(statusCode: number, body: unknown): boolean {
 	if (statusCode < 200 || statusCode >= 300) return false;
@@ -13,13 +17,29 @@ function isSuccess(statusCode: number, body: unknown): boolean {
 	return !!body && typeof body === 'object' && (body as Envelope).status !== 'error';
 }
 
-/** Sends a request and returns the full response; API errors become NodeApiError. */
+/** GET is safe to repeat; anything else is sent once unless the caller chose a policy. */
+function retryModeOf(request: ApiRequest): NonNullable<ApiRequest['retry']> {
+	return request.retry ?? (request.method === 'GET' ? 'read' : 'none');
+}
+
+/**
+ * Sends a request and returns the full response; API errors become NodeApiError. Every request
+ * is paced by the account's rate-limit window and waits out an account 429; what happens when
+ * the outcome is unknown (5xx, timeout, dropped connection) follows `request.retry`.
+ */
 export async function apiRequestFull<T = IDataObject>(
 	ctx: ApiContext,
 	request: ApiRequest,
 ): Promise<ApiResponse<T>> {
-	const baseUrl = await baseUrlOf(ctx);
-	const response = await sendOnce(ctx, baseUrl, request);
+	const session = await sessionFor(ctx);
+	const budget = new WaitBudget(request.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS);
+	const mode = retryModeOf(request);
+	const response =
+		mode === 'placement'
+			? await placeWithRecovery(ctx, session, request, budget)
+			: mode === 'read'
+				? await readWithRetries(ctx, session, request, budget)
+				: await sendWithoutRetry(ctx, session, request, budget);
 	if (isSuccess(response.statusCode, response.body)) return response as ApiResponse<T>;
 	if (request.acceptError?.(response.statusCode, response.body)) return response as ApiResponse<T>;
 	throw apiStatusError(ctx.getNode(), response.statusCode, response.body, request.itemIndex);

@@ -1,15 +1,15 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { networkCodeOf, networkError } from './errors';
+import { networkCodeOf } from './errors';
 import type { ApiContext, ApiRequest, ApiResponse } from './types';
 import { CREDENTIAL_TYPE } from './types';
 
-const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
-export async function baseUrlOf(ctx: ApiContext): Promise<string> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
-}
+/** One attempt: either the API's response (any status) or the network code of a missing one. */
+export type AttemptResult =
+	| { kind: 'response'; response: ApiResponse }
+	| { kind: 'no-response'; code: string };
 
 /** Decodes an arraybuffer error body so its envelope can be read. */
 function decodeBody(body: unknown): unknown {
@@ -23,14 +23,10 @@ function decodeBody(body: unknown): unknown {
 
 /**
  * One HTTP attempt, never retried here. HTTP errors come back as responses (so the caller can
- * read the envelope and the rate-limit headers); a missing response throws a NodeApiError that
- * carries only the network code, never the request (whose headers hold the secret).
+ * read the envelope and the rate-limit headers); a missing response comes back as its network
+ * code only, never the request (whose headers hold the secret).
  */
-export async function sendOnce(
-	ctx: ApiContext,
-	baseUrl: string,
-	request: ApiRequest & { timeoutMs?: number },
-): Promise<ApiResponse> {
+export async function sendOnce(ctx: ApiContext, baseUrl: string, request: ApiRequest): Promise<AttemptResult> {
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${baseUrl}${request.path}`,
@@ -51,9 +47,12 @@ export async function sendOnce(
 			options,
 		)) as typeof response;
 	} catch (error) {
-		throw networkError(ctx.getNode(), networkCodeOf(error) ?? 'ECONNRESET', request.itemIndex);
+		return { kind: 'no-response', code: networkCodeOf(error) ?? 'ECONNRESET' };
 	}
 	const ok = response.statusCode >= 200 && response.statusCode < 300;
 	const body = ok && request.encoding === 'arraybuffer' ? response.body : decodeBody(response.body);
-	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: body as IDataObject };
+	return {
+		kind: 'response',
+		response: { statusCode: response.statusCode, headers: response.headers ?? {}, body: body as IDataObject },
+	};
 }

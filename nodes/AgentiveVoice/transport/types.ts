@@ -41,6 +41,19 @@ export interface ApiRequest {
 	 * (Verify Code's wrong code). Such a response is returned instead of thrown.
 	 */
 	acceptError?: (statusCode: number, body: IDataObject) => boolean;
+	/**
+	 * How an attempt whose outcome is unknown (timeout, dropped connection, 5xx) is handled.
+	 * 'read': retried with backoff. 'placement': looked up by reference_id before any retry.
+	 * 'none': never retried. A 429 for the account rate limit is retried in every mode (the
+	 * request was not processed). Default: GET → 'read', others → 'none'.
+	 */
+	retry?: 'read' | 'placement' | 'none';
+	/** For retry 'placement': the number dialled and the item's reference_id used to find the call. */
+	placement?: { number: string; referenceId?: string };
+	/** Per-attempt timeout in milliseconds. */
+	timeoutMs?: number;
+	/** Cap on the total time spent waiting for the rate limit (node option; default 300 s). */
+	maxRateLimitWaitMs?: number;
 }
 
 export interface ApiResponse<T = IDataObject> {

@@ -1,15 +1,20 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { ItemParameters } from '../../helpers/parameters';
+import { requestSettings } from '../../helpers/requestOptions';
 import { apiRequest } from '../../transport';
 import type { Envelope } from '../../transport';
+import { readOptionsField, showFor } from '../common.descriptions';
 
-export const description: INodeProperties[] = [];
+export const description: INodeProperties[] = [readOptionsField(showFor('account', ['getBalance']))];
 
 interface AccountEnvelope extends Envelope {
 	data: { balance_inr: number; currency: string };
 }
 
+/** Outputs { balance_inr, currency }: the wallet balance in Indian Rupees. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const body = await apiRequest<AccountEnvelope>(this, { method: 'GET', path: '/account', itemIndex });
+	const settings = requestSettings(new ItemParameters(this, itemIndex));
+	const body = await apiRequest<AccountEnvelope>(this, { method: 'GET', path: '/account', itemIndex, ...settings });
 	return [{ json: { balance_inr: body.data.balance_inr, currency: body.data.currency } }];
 }

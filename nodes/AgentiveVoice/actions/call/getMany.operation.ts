@@ -1,0 +1,132 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { ItemParameters } from '../../helpers/parameters';
+import { requestSettings } from '../../helpers/requestOptions';
+import type { CallObject } from '../../helpers/types';
+import { CALL_DIRECTIONS, CALL_STATUSES } from '../../helpers/types';
+import { isEmpty } from '../../helpers/validation';
+import { apiRequestAllPages } from '../../transport';
+import { readOptionsField, returnAllFields, showFor } from '../common.descriptions';
+
+const show = showFor('call', ['getMany']);
+
+const STATUS_LABELS: Record<(typeof CALL_STATUSES)[number], string> = {
+	completed: 'Completed',
+	failed: 'Failed',
+	in_progress: 'In Progress',
+	missed: 'Missed',
+	queued: 'Queued',
+	ringing: 'Ringing',
+};
+
+export const description: INodeProperties[] = [
+	...returnAllFields(show),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: show,
+		options: [
+			{
+				displayName: 'Created After',
+				name: 'from',
+				type: 'dateTime',
+				default: '',
+				description:
+					'Only calls created on or after this date or time. A value without a time zone is read as IST, the time zone of the API.',
+			},
+			{
+				displayName: 'Created Before',
+				name: 'to',
+				type: 'dateTime',
+				default: '',
+				description:
+					'Only calls created before this date or time. A value without a time zone is read as IST, the time zone of the API.',
+			},
+			{
+				displayName: 'Direction',
+				name: 'direction',
+				type: 'options',
+				options: [
+					{ name: 'Inbound', value: 'inbound' },
+					{ name: 'Outbound', value: 'outbound' },
+				],
+				default: 'outbound',
+				description: 'Only inbound or only outbound calls',
+			},
+			{
+				displayName: 'Number',
+				name: 'number',
+				type: 'string',
+				default: '',
+				placeholder: '9812345678',
+				description:
+					'Only calls where this Indian mobile number is the caller or the recipient (9812345678, 919812345678 or +919812345678)',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: CALL_STATUSES.map((value) => ({ name: STATUS_LABELS[value], value })).sort((a, b) =>
+					a.name.localeCompare(b.name),
+				),
+				default: 'completed',
+				description: 'Only calls in this state',
+			},
+		],
+	},
+	readOptionsField(show),
+];
+
+interface CallFilters {
+	direction?: unknown;
+	status?: unknown;
+	from?: unknown;
+	to?: unknown;
+	number?: unknown;
+}
+
+/** The List calls query, checked: known enum values, dates with an explicit offset, from before to. */
+function filterQuery(params: ItemParameters): IDataObject {
+	const filters = (params.raw('filters', {}) ?? {}) as CallFilters;
+	const qs: IDataObject = {};
+	if (!isEmpty(filters.direction)) {
+		if (!(CALL_DIRECTIONS as readonly unknown[]).includes(filters.direction)) {
+			throw params.invalid('Filters › Direction', filters.direction, `one of ${CALL_DIRECTIONS.join(', ')}`);
+		}
+		qs.direction = filters.direction as string;
+	}
+	if (!isEmpty(filters.status)) {
+		if (!(CALL_STATUSES as readonly unknown[]).includes(filters.status)) {
+			throw params.invalid('Filters › Status', filters.status, `one of ${CALL_STATUSES.join(', ')}`);
+		}
+		qs.status = filters.status as string;
+	}
+	const from = isEmpty(filters.from) ? undefined : params.timestamp(filters.from, 'Filters › Created After');
+	const to = isEmpty(filters.to) ? undefined : params.timestamp(filters.to, 'Filters › Created Before');
+	if (from && to && from.millis >= to.millis) {
+		throw params.invalid(
+			'Filters › Created Before',
+			filters.to,
+			`a time after Created After (${from.iso})`,
+			'Created After must be earlier than Created Before, or no call can match.',
+		);
+	}
+	if (from) qs.from = from.iso;
+	if (to) qs.to = to.iso;
+	if (!isEmpty(filters.number)) qs.number = params.mobileNumberValue(filters.number, 'Filters › Number');
+	return qs;
+}
+
+/** One output item per call object, most recent first, reading as few pages as the limit allows. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const params = new ItemParameters(this, itemIndex);
+	const returnAll = params.raw('returnAll', false) === true;
+	const limit = returnAll ? undefined : params.wholeNumber('limit', 'Limit', 1);
+	const qs = filterQuery(params);
+	const settings = requestSettings(params);
+	const calls = await apiRequestAllPages<CallObject>(this, { path: '/calls', qs, itemIndex, ...settings }, limit);
+	return calls.map((call) => ({ json: call }));
+}

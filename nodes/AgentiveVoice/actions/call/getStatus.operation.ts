@@ -1,0 +1,41 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { ItemParameters } from '../../helpers/parameters';
+import { requestSettings } from '../../helpers/requestOptions';
+import { apiRequest } from '../../transport';
+import type { Envelope } from '../../transport';
+import { readOptionsField, showFor } from '../common.descriptions';
+
+const show = showFor('call', ['getStatus']);
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Unique ID',
+		name: 'uniqueId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'run_4821',
+		description:
+			'The unique_id returned when the call was placed (run_4821) or when a code was sent (the verification request ID)',
+		displayOptions: show,
+	},
+	readOptionsField(show),
+];
+
+/**
+ * Outputs the envelope with call_status and the extra fields: duration_sec for a call; verified,
+ * attempts and max_attempts for a verification request.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const params = new ItemParameters(this, itemIndex);
+	const uniqueId = params.resourceId('uniqueId', 'Unique ID');
+	const settings = requestSettings(params);
+	const response = await apiRequest<Envelope>(this, {
+		method: 'GET',
+		path: `/calls/${encodeURIComponent(uniqueId)}`,
+		itemIndex,
+		...settings,
+	});
+	return [{ json: response }];
+}

@@ -1,0 +1,33 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as getMany from './getMany.operation';
+import * as trigger from './trigger.operation';
+
+export { getMany, trigger };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['campaign'] } },
+		options: [
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description: 'List the saved campaigns on the account',
+				action: 'Get many campaigns',
+			},
+			{
+				name: 'Trigger',
+				value: 'trigger',
+				description: 'Run a saved Audio Blast or Press 1 campaign for one number',
+				action: 'Trigger a campaign',
+			},
+		],
+		default: 'trigger',
+	},
+	...trigger.description,
+	...getMany.description,
+];

@@ -1,0 +1,75 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { ItemParameters } from '../../helpers/parameters';
+import { placementReferenceId, readOptions, requestSettings } from '../../helpers/requestOptions';
+import { apiRequest } from '../../transport';
+import type { Envelope } from '../../transport';
+import { numberField, placementOptionsField, referenceIdField, showFor } from '../common.descriptions';
+
+const show = showFor('campaign', ['trigger']);
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Campaign',
+		name: 'campaign',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description:
+			'The saved Audio Blast or Press 1 campaign to run for one number. Verification campaigns are sent with Verification › Send Code instead.',
+		displayOptions: show,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchTriggerableCampaigns', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '57',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^\\s*[0-9]+\\s*$', errorMessage: 'A campaign ID is a whole number, e.g. 57' },
+					},
+				],
+			},
+		],
+	},
+	numberField(show, 'The recipient to call.'),
+	referenceIdField(
+		show,
+		'Your own key for this call, such as a lead ID. It is echoed back, appears in webhooks, and lets a lost response be resolved without calling twice.',
+	),
+	placementOptionsField(show),
+];
+
+/** The campaign id from the resource locator (either mode), or a plain value set by expression. */
+function campaignId(params: ItemParameters, ctx: IExecuteFunctions): number {
+	const raw = ctx.getNodeParameter('campaign', params.itemIndex, '', { extractValue: true }) as unknown;
+	const value = raw && typeof raw === 'object' && 'value' in raw ? (raw as { value: unknown }).value : raw;
+	return params.wholeNumberValue(value, 'Campaign', 1);
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const params = new ItemParameters(this, itemIndex);
+	const id = campaignId(params, this);
+	const number = params.mobileNumber('number');
+	const options = readOptions(params);
+	const settings = requestSettings(params, options);
+	const referenceId = placementReferenceId(params, options);
+
+	const response = await apiRequest<Envelope>(this, {
+		method: 'POST',
+		path: `/campaigns/${id}/trigger`,
+		body: { number, ...(referenceId === undefined ? {} : { reference_id: referenceId }) },
+		itemIndex,
+		...settings,
+		retry: 'placement',
+		placement: { number, referenceId },
+	});
+	return [{ json: response }];
+}

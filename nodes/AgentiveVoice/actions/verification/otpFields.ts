@@ -1,0 +1,119 @@
+import type { IDataObject, IDisplayOptions, INodeProperties } from 'n8n-workflow';
+
+import type { ItemParameters } from '../../helpers/parameters';
+
+/**
+ * The code fields shared by Verification › Send Code and Call › Place with type "otp" (the spec
+ * gives both the same fields), shown under the given displayOptions.
+ */
+export function otpCodeFields(displayOptions: IDisplayOptions): INodeProperties[] {
+	const show = displayOptions.show ?? {};
+	return [
+		{
+			displayName: 'Code',
+			name: 'codeSource',
+			type: 'options',
+			options: [
+				{
+					name: 'Generate a Code',
+					value: 'generate',
+					description: 'The API generates a random code of the given length',
+				},
+				{ name: 'Use My Own Code', value: 'custom', description: 'Send a code you generated yourself' },
+			],
+			default: 'generate',
+			description: 'Whether the API generates the code or you supply it',
+			displayOptions,
+		},
+		{
+			displayName: 'Own Code',
+			name: 'code',
+			type: 'string',
+			default: '',
+			placeholder: '4821',
+			description: 'The numeric code to read out: 4 to 8 digits',
+			displayOptions: { show: { ...show, codeSource: ['custom'] } },
+		},
+		{
+			displayName: 'Code Length',
+			name: 'length',
+			type: 'number',
+			typeOptions: { minValue: 4, maxValue: 8 },
+			default: 4,
+			description: 'How many digits the generated code has: 4 to 8',
+			displayOptions: { show: { ...show, codeSource: ['generate'] } },
+		},
+		{
+			displayName: 'Message',
+			name: 'message',
+			type: 'string',
+			typeOptions: { rows: 2 },
+			default: '',
+			placeholder: 'Your Acme login code is {code}.',
+			description:
+				'What the call says. Put {code} where the digits should be read. Leave empty for the default: "Your verification code is 1 2 3 4. Again, 1 2 3 4."',
+			displayOptions,
+		},
+		{
+			displayName:
+				'The message has no <code>{code}</code> token, so the code would never be read out. Add {code} where the digits should be spoken.',
+			name: 'messageWithoutCodeNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { ...displayOptions, hide: { message: ['', { _cnd: { includes: '{code}' } }] } },
+		},
+	];
+}
+
+/** The ttl and max attempts entries of an "Additional Fields" collection. */
+export function otpAdditionalFields(displayOptions?: IDisplayOptions): INodeProperties[] {
+	return [
+		{
+			displayName: 'Max Attempts',
+			name: 'maxAttempts',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 3,
+			description: 'How many verify attempts are allowed, right or wrong. The API default is 3.',
+			displayOptions,
+		},
+		{
+			displayName: 'Validity (Seconds)',
+			name: 'ttl',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 600,
+			description: 'How long the code stays valid, in seconds. The API default is 600 (10 minutes).',
+			displayOptions,
+		},
+	];
+}
+
+/** The OTP part of a request body: code or length, message, ttl, max_attempts. */
+export function otpBody(params: ItemParameters, additionalFields: IDataObject): IDataObject {
+	const body: IDataObject = {};
+	const source = params.oneOf('codeSource', 'Code', ['generate', 'custom'] as const);
+	if (source === 'custom') body.code = params.otpCode(params.raw('code'), 'Own Code');
+	else body.length = params.wholeNumber('length', 'Code Length', 4, 8);
+
+	const message = params.raw('message', '');
+	if (typeof message === 'string' && message.trim() !== '') {
+		if (!message.includes('{code}')) {
+			throw params.invalid(
+				'Message',
+				message,
+				'text containing the {code} token',
+				'Without {code} the call would never read the code out. Add {code} where the digits should be spoken, for example "Your Acme login code is {code}."',
+			);
+		}
+		body.message = message;
+	} else if (message !== '' && message !== undefined && message !== null) {
+		throw params.invalid('Message', message, 'text containing the {code} token');
+	}
+
+	const ttl = params.optionalWholeNumber(additionalFields.ttl, 'Additional Fields › Validity (Seconds)', 1);
+	if (ttl !== undefined) body.ttl = ttl;
+	const maxAttempts = params.optionalWholeNumber(additionalFields.maxAttempts, 'Additional Fields › Max Attempts', 1);
+	if (maxAttempts !== undefined) body.max_attempts = maxAttempts;
+	return body;
+}

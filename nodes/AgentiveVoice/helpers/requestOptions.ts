@@ -1,0 +1,44 @@
+import type { IDataObject } from 'n8n-workflow';
+import { randomUUID } from 'crypto';
+
+import type { ItemParameters } from './parameters';
+
+export const DEFAULT_MAX_RATE_LIMIT_WAIT_SEC = 300;
+
+/** The transport settings an operation's "Options" collection can carry. */
+export interface RequestSettings {
+	timeoutMs?: number;
+	maxRateLimitWaitMs?: number;
+}
+
+export interface OptionsCollection extends IDataObject {
+	timeoutMs?: number | string;
+	maxRateLimitWaitSec?: number | string;
+	generateReferenceId?: boolean;
+}
+
+export function readOptions(params: ItemParameters): OptionsCollection {
+	const options = params.raw('options', {});
+	return options && typeof options === 'object' ? (options as OptionsCollection) : {};
+}
+
+/** Timeout (ms) and Max Rate-Limit Wait (seconds) from the Options collection, checked. */
+export function requestSettings(params: ItemParameters, options = readOptions(params)): RequestSettings {
+	const timeoutMs = params.optionalWholeNumber(options.timeoutMs, 'Options › Timeout (ms)', 1);
+	const waitSec =
+		params.optionalWholeNumber(options.maxRateLimitWaitSec, 'Options › Max Rate-Limit Wait (seconds)', 0) ??
+		DEFAULT_MAX_RATE_LIMIT_WAIT_SEC;
+	return { ...(timeoutMs === undefined ? {} : { timeoutMs }), maxRateLimitWaitMs: waitSec * 1000 };
+}
+
+/**
+ * The reference_id to send for a call placement. When the user left it empty and "Generate
+ * Reference ID If Empty" is on (the default), a unique one is made so that a lost response can be
+ * resolved by looking the call up instead of placing it twice.
+ */
+export function placementReferenceId(params: ItemParameters, options = readOptions(params)): string | undefined {
+	const given = params.referenceId();
+	if (given !== undefined) return given;
+	if (options.generateReferenceId === false) return undefined;
+	return `n8n-${randomUUID()}`;
+}

@@ -1,0 +1,33 @@
+import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+
+import type { CampaignObject } from '../helpers/types';
+import { TRIGGERABLE_CAMPAIGN_TYPES } from '../helpers/types';
+import { apiRequest } from '../transport';
+import type { ListEnvelope } from '../transport';
+
+const TYPE_LABELS: Record<string, string> = { audio_blast: 'Audio Blast', press1: 'Press 1' };
+
+function label(campaign: CampaignObject): string {
+	const state = campaign.status && campaign.status !== 'active' ? `, ${campaign.status}` : '';
+	return `${campaign.name} (${TYPE_LABELS[campaign.type] ?? campaign.type}${state}, #${campaign.id})`;
+}
+
+/**
+ * The campaigns that Campaign › Trigger can run: Audio Blast and Press 1 only (verification
+ * campaigns use the OTP endpoints). The search matches the name or the id.
+ */
+export async function searchTriggerableCampaigns(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const body = await apiRequest<ListEnvelope<CampaignObject>>(this, { method: 'GET', path: '/campaigns' });
+	const needle = filter?.trim().toLowerCase() ?? '';
+	const results: INodeListSearchItems[] = (Array.isArray(body.data) ? body.data : [])
+		.filter((campaign) => TRIGGERABLE_CAMPAIGN_TYPES.includes(campaign.type))
+		.filter(
+			(campaign) =>
+				needle === '' || String(campaign.name).toLowerCase().includes(needle) || String(campaign.id) === needle,
+		)
+		.map((campaign) => ({ name: label(campaign), value: String(campaign.id) }));
+	return { results };
+}

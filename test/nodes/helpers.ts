@@ -1,0 +1,78 @@
+/** Helpers for the action-node tests: a sandbox per suite, and the node run through the engine. */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { startSandbox, type LoggedRequest, type RunningSandbox, type SandboxOptions } from '../../sandbox';
+import { apiCredentials, runActionNode, type NodeRunResult } from '../harness/engine';
+
+/** 2026-06-04 10:00 UTC (15:30 IST): a fixed start for the manual clock. */
+export const START_MS = Date.UTC(2026, 5, 4, 10, 0, 0);
+
+/**
+ * Starts a sandbox (manual clock, no rate limit unless asked) for the suite and resets it before
+ * each test. The rate limit is off by default so that pacing never slows a behaviour test.
+ */
+export function useSandbox(options: SandboxOptions = {}): () => RunningSandbox {
+	let sandbox: RunningSandbox | undefined;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ port: 0, clock: { mode: 'manual', startMs: START_MS }, rateLimit: false, ...options });
+	});
+	beforeEach(() => sandbox?.control.reset());
+	afterAll(async () => {
+		await sandbox?.close();
+	});
+	return () => {
+		if (!sandbox) throw new Error('sandbox not started');
+		return sandbox;
+	};
+}
+
+export interface RunOptions {
+	items?: IDataObject[];
+	continueOnFail?: boolean;
+	/** Credentials other than the sandbox's demo account (e.g. a wrong secret). */
+	credentials?: { url: string; apiKey: string; apiSecret: string };
+}
+
+/** Runs Items → Agentive Voice against the sandbox with the given node parameters. */
+export async function runNode(sandbox: RunningSandbox, parameters: Record<string, unknown>, options: RunOptions = {}): Promise<NodeRunResult> {
+	return await runActionNode({
+		parameters: parameters as IDataObject,
+		items: options.items,
+		continueOnFail: options.continueOnFail,
+		credentials: apiCredentials(options.credentials ?? sandbox),
+	});
+}
+
+export function jsonOf(items: INodeExecutionData[]): IDataObject[] {
+	return items.map((item) => item.json);
+}
+
+/** The error the node failed with, as n8n recorded it (message, description, context, …). */
+export interface RecordedError {
+	name?: string;
+	message: string;
+	description?: string | null;
+	httpCode?: string | null;
+	context?: IDataObject;
+	[key: string]: unknown;
+}
+
+export function nodeErrorOf(result: NodeRunResult): RecordedError {
+	const error = (result.nodeError ?? result.error) as RecordedError | undefined;
+	if (!error) throw new Error(`Expected the node to fail; it output ${JSON.stringify(jsonOf(result.items))}`);
+	return error;
+}
+
+/** API requests the sandbox received (control routes are not logged). */
+export function apiRequests(sandbox: RunningSandbox, method?: string, path?: string): LoggedRequest[] {
+	return sandbox.control
+		.requestLog()
+		.filter((entry) => (method === undefined || entry.method === method) && (path === undefined || entry.path === path));
+}
+
+/** The JSON body of the only request sent to `method path`. */
+export function onlyBody(sandbox: RunningSandbox, method: string, path: string): IDataObject {
+	const requests = apiRequests(sandbox, method, path);
+	expect(requests).toHaveLength(1);
+	return requests[0].body as IDataObject;
+}
