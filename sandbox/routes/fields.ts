@@ -13,7 +13,7 @@ export const FIELD_MESSAGES = {
 	audioRequired: 'audio_id is required for audio_blast and press1 calls.',
 	audioType: 'audio_id must be a whole number.',
 	audioUnknown: 'audio_id was not found in your audio library.',
-	dtmfMap: 'dtmf_map must map keypad digits (0-9, * or #) to action names.',
+	dtmfMap: 'dtmf_map must map keypad digits (0-9, * or #) to one of connect_agent, callback, opt_out, repeat.',
 	callerIdType: 'caller_id must be a string.',
 	callerIdUnverified: 'caller_id must be a verified caller number on your account.',
 	referenceId: 'reference_id must be a string.',
@@ -72,12 +72,15 @@ export function callerIdField(req: ApiRequest, account: Account): string {
 
 export const DEFAULT_DTMF_MAP: Readonly<Record<string, string>> = { '1': 'connect_agent' };
 
+/** The keypad actions the sandbox knows; the node offers the same set (docs/assumptions.md). */
+export const DTMF_ACTIONS: ReadonlySet<string> = new Set(['connect_agent', 'callback', 'opt_out', 'repeat']);
+
 export function dtmfMapField(req: ApiRequest): Record<string, string> {
 	const value = req.body.dtmf_map;
 	if (!present(value)) return { ...DEFAULT_DTMF_MAP };
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(req, FIELD_MESSAGES.dtmfMap);
 	const entries = Object.entries(value);
-	const valid = entries.length > 0 && entries.every(([digit, action]) => /^[0-9*#]$/.test(digit) && typeof action === 'string' && action.trim() !== '');
+	const valid = entries.length > 0 && entries.every(([digit, action]) => /^[0-9*#]$/.test(digit) && typeof action === 'string' && DTMF_ACTIONS.has(action));
 	if (!valid) fail(req, FIELD_MESSAGES.dtmfMap);
 	return Object.fromEntries(entries) as Record<string, string>;
 }

@@ -68,8 +68,9 @@ describe('POST /calls: press1', () => {
 		['a key that is not a keypad digit', { '12': 'connect_agent' }],
 		['an empty action', { '1': '' }],
 		['a non-string action', { '1': 5 }],
+		['an unknown action', { '1': 'transfer_to_mars' }],
 	])('rejects a dtmf_map that is %s', async (_label, dtmfMap) => {
-		expectError(await post(sandbox(), '/calls', { type: 'press1', number: '9812345678', audio_id: 18, dtmf_map: dtmfMap }), 400, 'dtmf_map must map keypad digits (0-9, * or #) to action names.');
+		expectError(await post(sandbox(), '/calls', { type: 'press1', number: '9812345678', audio_id: 18, dtmf_map: dtmfMap }), 400, 'dtmf_map must map keypad digits (0-9, * or #) to one of connect_agent, callback, opt_out, repeat.');
 	});
 
 	it('requires audio_id', async () => {

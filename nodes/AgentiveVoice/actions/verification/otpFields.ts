@@ -72,22 +72,27 @@ export function otpAdditionalFields(displayOptions?: IDisplayOptions): INodeProp
 			displayName: 'Max Attempts',
 			name: 'maxAttempts',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: 10 },
 			default: 3,
-			description: 'How many verify attempts are allowed, right or wrong. The API default is 3.',
+			description: 'How many verify attempts are allowed, right or wrong, from 1 to 10. The API default is 3.',
 			displayOptions,
 		},
 		{
 			displayName: 'Validity (Seconds)',
 			name: 'ttl',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: 86400 },
 			default: 600,
-			description: 'How long the code stays valid, in seconds. The API default is 600 (10 minutes).',
+			description: 'How long the code stays valid, in seconds, up to 86400 (one day). The API default is 600 (10 minutes).',
 			displayOptions,
 		},
 	];
 }
+
+// The spec gives no upper bounds; these are the sandbox's (docs/assumptions.md), so node and sandbox agree.
+const MAX_TTL_SECONDS = 86_400;
+const MAX_ATTEMPTS = 10;
+const MAX_MESSAGE_LENGTH = 500;
 
 /** The OTP part of a request body: code or length, message, ttl, max_attempts. */
 export function otpBody(params: ItemParameters, additionalFields: IDataObject): IDataObject {
@@ -98,6 +103,9 @@ export function otpBody(params: ItemParameters, additionalFields: IDataObject): 
 
 	const message = params.raw('message', '');
 	if (typeof message === 'string' && message.trim() !== '') {
+		if (message.length > MAX_MESSAGE_LENGTH) {
+			throw params.invalid('Message', `${message.slice(0, 40)}… (${message.length} characters)`, `at most ${MAX_MESSAGE_LENGTH} characters`);
+		}
 		if (!message.includes('{code}')) {
 			throw params.invalid(
 				'Message',
@@ -111,9 +119,9 @@ export function otpBody(params: ItemParameters, additionalFields: IDataObject): 
 		throw params.invalid('Message', message, 'text containing the {code} token');
 	}
 
-	const ttl = params.optionalWholeNumber(additionalFields.ttl, 'Additional Fields › Validity (Seconds)', 1);
+	const ttl = params.optionalWholeNumber(additionalFields.ttl, 'Additional Fields › Validity (Seconds)', 1, MAX_TTL_SECONDS);
 	if (ttl !== undefined) body.ttl = ttl;
-	const maxAttempts = params.optionalWholeNumber(additionalFields.maxAttempts, 'Additional Fields › Max Attempts', 1);
+	const maxAttempts = params.optionalWholeNumber(additionalFields.maxAttempts, 'Additional Fields › Max Attempts', 1, MAX_ATTEMPTS);
 	if (maxAttempts !== undefined) body.max_attempts = maxAttempts;
 	return body;
 }
