@@ -8,12 +8,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-interface ScanResult {
-	passed: boolean;
-	message?: string;
-	details?: string;
-}
-
 const ALLOWED = [/^package\/package\.json$/, /^package\/README\.md$/, /^package\/LICENSE(\.md)?$/, /^package\/dist\//];
 
 async function main(): Promise<void> {
@@ -37,10 +31,8 @@ async function main(): Promise<void> {
 		const dependencies = Object.keys(manifest.dependencies ?? {});
 		if (dependencies.length) throw new Error(`The package has runtime dependencies: ${dependencies.join(', ')}`);
 
-		const scanner = (await import('@n8n/scan-community-package/scanner/scanner.mjs')) as {
-			analyzePackage: (dir: string) => Promise<ScanResult>;
-		};
-		const result = await scanner.analyzePackage(unpacked);
+		const { analyzePackage } = await import('@n8n/scan-community-package/scanner/scanner.mjs');
+		const result = await analyzePackage(unpacked);
 		if (!result.passed) throw new Error(`Community package scan failed: ${result.message}\n${result.details ?? ''}`);
 		console.log(`scan: ${packed[0].filename}, ${files.length} files, 0 runtime dependencies, community-package rules passed`);
 	} finally {

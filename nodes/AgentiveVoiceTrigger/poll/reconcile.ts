@@ -1,0 +1,63 @@
+import { listingPlan, oldestListed, planNextListing, spansOf } from './state';
+import { parseApiInstant, toSeconds } from './time';
+import type { ApiCall, TrackerState, TriggerSettings } from './types';
+import { isFinished } from './types';
+
+export interface PollResult {
+	state: TrackerState;
+	/** Calls to emit, oldest first. */
+	finished: ApiCall[];
+}
+
+function matchesCampaign(call: ApiCall, settings: TriggerSettings): boolean {
+	return settings.campaignId === undefined || call.campaign_id === settings.campaignId;
+}
+
+/**
+ * Classifies one poll's listing against the previous state. Pure, and only called once every
+ * page arrived, so a failed poll never reaches it and changes nothing.
+ *
+ * - finished, of a selected event and not in `seen` → emit, once (at a baseline: only remember);
+ * - unfinished → follow: the next polls list its created_at again, unless it is older than the
+ *   lookback, measured against the newest created_at (the API's clock, not n8n's);
+ * - `seen` keeps only calls that a later poll can list again, so it stays bounded.
+ *
+ * @param previous undefined for a baseline poll, which emits nothing.
+ */
+export function reconcile(previous: TrackerState | undefined, calls: ApiCall[], settings: TriggerSettings): PollResult {
+	const listed = calls.map((call) => ({ call, createdMs: parseApiInstant(call.created_at) }));
+	let latestMs = previous?.latestMs ?? null;
+	for (const { createdMs } of listed) {
+		if (createdMs !== null && (latestMs === null || createdMs > latestMs)) latestMs = createdMs;
+	}
+
+	const seen = new Map(Object.entries(previous?.seen ?? {}));
+	const finished: Array<{ call: ApiCall; createdMs: number; position: number }> = [];
+	const unfinishedSecs: number[] = [];
+	for (const [position, { call, createdMs }] of listed.entries()) {
+		if (!matchesCampaign(call, settings)) continue;
+		// Without a readable created_at, a call is kept as if created with the newest one.
+		const created = createdMs ?? latestMs ?? 0;
+		if (isFinished(call.status)) {
+			if (!settings.events.includes(call.status) || seen.has(call.unique_id)) continue;
+			seen.set(call.unique_id, toSeconds(created));
+			if (previous) finished.push({ call, createdMs: created, position });
+		} else if (latestMs !== null && latestMs - created <= settings.lookbackMs) {
+			unfinishedSecs.push(toSeconds(created));
+		}
+	}
+
+	const listedSecs = listed.flatMap(({ createdMs }) => (createdMs === null ? [] : [toSeconds(createdMs)])).sort((a, b) => a - b);
+	const next = planNextListing(unfinishedSecs, latestMs, { secs: listedSecs, spans: spansOf(listingPlan(previous, settings)) });
+	const oldestMs = oldestListed(next);
+	const kept: Record<string, number> = {};
+	for (const [id, createdSec] of seen) {
+		if (oldestMs === undefined || createdSec * 1000 >= oldestMs) kept[id] = createdSec;
+	}
+	// Oldest first; the listing is newest first, so within one second a later position is older.
+	finished.sort((a, b) => a.createdMs - b.createdMs || b.position - a.position);
+	return {
+		state: { v: 1, fingerprint: settings.fingerprint, latestMs, ...next, seen: kept },
+		finished: finished.map(({ call }) => call),
+	};
+}
