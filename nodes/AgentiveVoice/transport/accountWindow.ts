@@ -82,13 +82,16 @@ export class AccountWindow {
 	 */
 	observe(info: RateLimitInfo, sentAt: number, receivedAt: number, rateLimited: boolean): void {
 		if (info.limit !== undefined) this.limit = info.limit;
+		// A 429 for a slot we believed free means someone else spent it (a probe sent past a
+		// window we knew was spent is not evidence of that).
+		const unexpected429 = rateLimited && (this.remaining === undefined || this.remaining >= 0);
 		// Requests still in flight may not be counted in this answer yet: assume they are spent.
 		const remaining = rateLimited ? 0 : info.remaining === undefined ? undefined : Math.max(0, info.remaining - this.inFlight);
 		if (info.resetSec !== undefined) this.learnWindow(info.resetSec, remaining, sentAt, receivedAt);
 		else if (remaining !== undefined && this.resetAt !== undefined) this.lower(remaining);
 		if (rateLimited) {
 			this.remaining = 0;
-			this.sharedNow = true;
+			if (unexpected429) this.sharedNow = true;
 			// Retry-After is the server's explicit instruction: never come back sooner.
 			if (info.retryAfterMs !== undefined) {
 				this.resetAt = Math.max(this.resetAt ?? 0, receivedAt + info.retryAfterMs + RESET_MARGIN_MS);
