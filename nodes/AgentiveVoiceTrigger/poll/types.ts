@@ -1,19 +1,5 @@
-import type { IDataObject } from 'n8n-workflow';
-
 /** The public call object, exactly as List calls returns it (spec: "Call object"). */
-export interface ApiCall extends IDataObject {
-	unique_id: string;
-	call_id: string | null;
-	direction: string;
-	from_number: string | null;
-	to_number: string | null;
-	status: string | null;
-	end_reason: string | null;
-	duration_sec: number | null;
-	campaign_id: number | null;
-	reference_id: string | null;
-	created_at: string | null;
-}
+export type { CallObject as ApiCall } from '../../AgentiveVoice/helpers/types';
 
 /** The terminal statuses of the spec's closed status set; every other status can still change. */
 export const FINISHED_STATUSES = ['completed', 'failed', 'missed'] as const;
