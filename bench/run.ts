@@ -5,7 +5,6 @@
  * picks some. A script, not a test: it asserts nothing. docs/notes/resilience-readme.md defines
  * each figure.
  */
-import './resolve-node-files';
 import { startSandbox, type LoggedRequest, type RunningSandbox } from '../sandbox';
 import {
 	batchItems,

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { AgentiveVoice } from '../../nodes/AgentiveVoice/AgentiveVoice.node';
+import { AgentiveVoice } from './nodes';
 
 export const PACKAGE = 'n8n-nodes-agentive-voice';
 export const ACTION_NODE_TYPE = `${PACKAGE}.agentiveVoice`;

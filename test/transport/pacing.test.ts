@@ -1,5 +1,6 @@
 import { startSandbox, type RunningSandbox } from '../../sandbox';
 import { apiCredentials, runActionNode } from '../harness/engine';
+import { TriggerHarness } from '../harness/poll';
 import { runProbe } from './probe';
 
 const RATE = { limit: 20, windowMs: 2000 };
@@ -142,5 +143,31 @@ describe('per-number verification limit', () => {
 		expect(result.items[1].json.error).toMatch(/429: Too many verification calls to this number/);
 		expect(result.items[1].json.description).toMatch(/does not retry/);
 		expect(statuses(sandbox, '/otp/send')).toEqual([200, 429]);
+	});
+});
+
+describe('a trigger poll while a batch waits for the window', () => {
+	let sandbox: RunningSandbox;
+	beforeEach(async () => {
+		sandbox = await startSandbox({ port: 0, rateLimit: { limit: 10, windowMs: 3000 } });
+	});
+	afterEach(async () => sandbox.close());
+
+	it('waits for the reset with the batch instead of drawing a 429', async () => {
+		const batch = runActionNode({
+			parameters: { resource: 'account', operation: 'getBalance' },
+			items: Array.from({ length: 15 }, () => ({})),
+			credentials: apiCredentials(sandbox),
+		});
+		// The batch has spent the window and is waiting for its reset.
+		while (statuses(sandbox).length < 10) await new Promise((resolve) => setTimeout(resolve, 10));
+		const trigger = new TriggerHarness({ parameters: { events: ['completed'] }, credentials: apiCredentials(sandbox) });
+		const [poll, batchResult] = await Promise.all([trigger.poll(), batch]);
+		expect(poll.error).toBeUndefined();
+		expect(batchResult.error).toBeUndefined();
+		expect(batchResult.items).toHaveLength(15);
+		const log = sandbox.control.requestLog();
+		expect(log.filter((entry) => entry.path === '/calls').length).toBeGreaterThan(0);
+		expect(log.map((entry) => entry.status).filter((status) => status === 429)).toEqual([]);
 	});
 });

@@ -1,4 +1,4 @@
-import { cleanReferenceId, istTimestamp } from '../../nodes/AgentiveVoice/transport/placement';
+import { cleanReferenceId, createdAtMs } from '../../nodes/AgentiveVoice/transport/placement';
 
 describe('placement lookup helpers', () => {
 	it('cleans a reference_id the way the API does, so a lookup compares like with like', () => {
@@ -11,8 +11,12 @@ describe('placement lookup helpers', () => {
 		expect(cleanReferenceId(undefined)).toBeUndefined();
 	});
 
-	it('formats the lookup start in IST with an explicit offset, whole seconds', () => {
-		expect(istTimestamp(Date.UTC(2026, 5, 4, 16, 12, 8, 999))).toBe('2026-06-04T21:42:08+05:30');
-		expect(istTimestamp(Date.UTC(2026, 11, 31, 20, 0, 0))).toBe('2027-01-01T01:30:00+05:30');
+	it('reads created_at as the API writes it; a timestamp without an offset is IST, never host time', () => {
+		const utc = Date.UTC(2026, 5, 4, 16, 12, 8);
+		expect(createdAtMs('2026-06-04T21:42:08+05:30')).toBe(utc);
+		expect(createdAtMs('2026-06-04T16:12:08Z')).toBe(utc);
+		expect(createdAtMs('2026-06-04T21:42:08')).toBe(utc);
+		expect(createdAtMs('yesterday')).toBeUndefined();
+		expect(createdAtMs(null)).toBeUndefined();
 	});
 });

@@ -39,10 +39,10 @@ describe('call placement is never retried blindly', () => {
 			reference_id: 'order-drop-1',
 		});
 		expect(log('POST', '/calls')).toHaveLength(1);
-		// The lookup asked for this number from just before the attempt, with an explicit offset.
+		// The lookup asked for this number's most recent calls, with no host-clock `from` bound.
 		const lookup = log('GET', '/calls')[0];
-		expect(lookup.query.number).toBe('9812345001');
-		expect(lookup.query.from).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+05:30$/);
+		expect(lookup.query).toMatchObject({ number: '9812345001', page: '1', per_page: '100' });
+		expect(lookup.query).not.toHaveProperty('from');
 	});
 
 	it('a 5xx that placed nothing: looked up, placed again, exactly one call', async () => {
@@ -69,6 +69,23 @@ describe('call placement is never retried blindly', () => {
 		expect(callsWith('order-hang-1')).toHaveLength(1);
 		expect(log('POST', '/calls')).toHaveLength(2);
 	});
+
+	it('a hung placement whose lookups hang too honours the Timeout and ends "outcome unknown"', async () => {
+		// Each attempt and lookup must give up after Timeout (1 s), not the 30 s default: three
+		// lookups at 30 s would overrun this test's own time limit.
+		sandbox.control.injectFault({ kind: 'hang', method: 'POST', path: '/calls' });
+		sandbox.control.injectFault({ kind: 'hang', method: 'GET', path: '/calls', count: 3 });
+		const result = await runProbe({
+			request: { ...placeCall('9812345007', 'order-hang-2'), timeoutMs: 1000 },
+			credentials: apiCredentials(sandbox),
+			continueOnFail: true,
+		});
+		expect(result.items[0].json.error).toBe('Call placement outcome unknown for reference_id "order-hang-2" (no response in time)');
+		expect(log('POST', '/calls').map((entry) => entry.status)).toEqual([0]);
+		// Three lookups, all unanswered; never a second placement.
+		expect(log('GET', '/calls').map((entry) => entry.status)).toEqual([0, 0, 0]);
+		expect(log('GET', '/calls').every((entry) => entry.query.number === '9812345007')).toBe(true);
+	}, 20_000);
 
 	it('an outcome the lookup cannot settle fails the item, naming the reference_id', async () => {
 		sandbox.control.injectFault({ kind: 'drop-response', method: 'POST', path: '/calls' });
@@ -128,5 +145,44 @@ describe('call placement is never retried blindly', () => {
 		expect(result.error).toBeUndefined();
 		expect(callsWith('lead-drop-1')).toHaveLength(1);
 		expect(result.items[0].json.recovered).toBe(true);
+	});
+});
+
+/** The API's clock (the sandbox's manual clock) is far from the host's: the lookup must not care. */
+describe('placement lookup with the API clock far from the host clock', () => {
+	const API_START_MS = Date.parse('2026-01-01T00:00:00Z');
+	let sandbox: RunningSandbox;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ port: 0, clock: { mode: 'manual', startMs: API_START_MS }, rateLimit: false });
+	});
+	afterAll(async () => sandbox.close());
+	beforeEach(() => sandbox.control.reset());
+
+	const callsWith = (referenceId: string) => sandbox.control.calls().filter((call) => call.reference_id === referenceId);
+
+	it('a dropped response is recovered by the lookup, not placed a second time', async () => {
+		expect(Math.abs(Date.now() - sandbox.control.now())).toBeGreaterThan(24 * 3600_000);
+		sandbox.control.injectFault({ kind: 'drop-response', method: 'POST', path: '/calls' });
+		const result = await runProbe({ request: placeCall('9812345101', 'skew-drop-1'), credentials: apiCredentials(sandbox) });
+		expect(result.error).toBeUndefined();
+		const calls = callsWith('skew-drop-1');
+		expect(calls).toHaveLength(1);
+		expect(result.items[0].json).toMatchObject({ recovered: true, unique_id: calls[0].unique_id });
+		expect(sandbox.control.requestLog().filter((entry) => entry.method === 'POST')).toHaveLength(1);
+	});
+
+	it('an earlier call that reused the reference_id is not taken for this one once newer calls exist', async () => {
+		const earlier = await runProbe({ request: placeCall('9812345102', 'skew-reused-1'), credentials: apiCredentials(sandbox) });
+		sandbox.control.advanceClock(3600_000);
+		await runProbe({ request: placeCall('9812345102', 'skew-other-1'), credentials: apiCredentials(sandbox) });
+		// Now a placement with the reused reference_id fails with a 503 that placed nothing.
+		sandbox.control.injectFault({ kind: 'status503', method: 'POST', path: '/calls' });
+		const result = await runProbe({ request: placeCall('9812345102', 'skew-reused-1'), credentials: apiCredentials(sandbox) });
+		expect(result.error).toBeUndefined();
+		const calls = callsWith('skew-reused-1');
+		expect(calls).toHaveLength(2);
+		expect(result.items[0].json.recovered).toBeUndefined();
+		expect(result.items[0].json.unique_id).not.toBe(earlier.items[0].json.unique_id);
+		expect(result.items[0].json.unique_id).toBe(calls.find((call) => call.unique_id !== earlier.items[0].json.unique_id)?.unique_id);
 	});
 });

@@ -24,6 +24,8 @@ export class AccountWindow {
 	resetAt?: number;
 	/** Requests sent and not yet answered, by any execution sharing this window. */
 	inFlight = 0;
+	/** Requests parked until this window has room (pacing or after a 429), by any execution. */
+	waiting = 0;
 	/** Another client used this account in the current window / in the previous one. */
 	sharedNow = false;
 	sharedBefore = false;
@@ -33,8 +35,11 @@ export class AccountWindow {
 	 * Claims a request slot. Returns 0 when the request may go now (the slot is counted), or the
 	 * milliseconds to wait before asking again. A probe claims a slot without waiting: a run's
 	 * first request checks what other runs learned, which may be stale (the server restarted).
+	 * Not while another run is waiting on this window or has a request out, though: its knowledge
+	 * is in use right now, and the probe would only draw a 429 (a poll started during a batch).
 	 */
 	claim(now: number, probe = false): number {
+		if (probe && (this.waiting > 0 || this.inFlight > 0)) probe = false;
 		if (this.resetAt !== undefined && now >= this.resetAt) {
 			// A fresh window: full until a response says otherwise.
 			this.remaining = this.limit;

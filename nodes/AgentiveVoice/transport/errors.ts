@@ -210,3 +210,14 @@ export function placementFailed(
 		itemIndex,
 	);
 }
+
+/** A streamed download failed after its body had started to arrive: the body cannot be re-read. */
+export function downloadInterrupted(node: INode, reason: string, bytes: number, itemIndex?: number): NodeApiError {
+	return transportError(
+		node,
+		'download_interrupted',
+		`The download from Agentive Voice was interrupted after ${bytes} bytes: ${reason}`,
+		'Nothing was saved for this item. Retry it; a slow connection may need a longer Options › Timeout (ms), which is the longest wait for the next data.',
+		itemIndex,
+	);
+}

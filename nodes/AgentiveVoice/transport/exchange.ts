@@ -30,6 +30,16 @@ function jitter(waitMs: number): number {
 	return Math.random() * Math.min(1_000, Math.max(100, waitMs / 10));
 }
 
+/** Waits on the account window, counted so that other runs know its state is in use (see claim). */
+async function waitOnWindow(ctx: ApiContext, session: Session, ms: number): Promise<void> {
+	session.window.waiting += 1;
+	try {
+		await pause(ctx, ms);
+	} finally {
+		session.window.waiting -= 1;
+	}
+}
+
 /** Waits until the account window has room for one more request, and claims it. */
 async function waitForSlot(ctx: ApiContext, session: Session, budget: WaitBudget, itemIndex?: number): Promise<void> {
 	for (;;) {
@@ -37,7 +47,7 @@ async function waitForSlot(ctx: ApiContext, session: Session, budget: WaitBudget
 		session.started = true;
 		if (waitMs <= 0) return;
 		budget.take(ctx, waitMs, itemIndex);
-		await pause(ctx, waitMs);
+		await waitOnWindow(ctx, session, waitMs);
 	}
 }
 
@@ -77,6 +87,6 @@ export async function exchange(
 		}
 		waitMs += jitter(waitMs);
 		budget.take(ctx, waitMs, request.itemIndex);
-		await pause(ctx, waitMs);
+		await waitOnWindow(ctx, session, waitMs);
 	}
 }

@@ -7,13 +7,14 @@ import { readWithRetries, sendWithoutRetry } from './retryPolicies';
 import { sessionFor } from './session';
 import type { ApiContext, ApiRequest, ApiResponse, Envelope, ListEnvelope } from './types';
 
-export type { ApiContext, ApiRequest, ApiResponse, Envelope, ListEnvelope } from './types';
+export type { ApiContext, ApiRequest, ApiResponse, BodyStream, Envelope, ListEnvelope } from './types';
+export { bytesReceived, consumeStream } from './streamBody';
 export { DEFAULT_MAX_RATE_LIMIT_WAIT_MS } from './exchange';
 
-function isSuccess(statusCode: number, body: unknown): boolean {
+function isSuccess(request: ApiRequest, statusCode: number, body: unknown): boolean {
 	if (statusCode < 200 || statusCode >= 300) return false;
-	// A 2xx JSON body must be a success envelope; binary bodies have no envelope.
-	if (Buffer.isBuffer(body)) return true;
+	// A 2xx JSON body must be a success envelope; a streamed body has no envelope.
+	if (request.encoding === 'stream') return true;
 	return !!body && typeof body === 'object' && (body as Envelope).status !== 'error';
 }
 
@@ -40,7 +41,7 @@ export async function apiRequestFull<T = IDataObject>(
 			: mode === 'read'
 				? await readWithRetries(ctx, session, request, budget)
 				: await sendWithoutRetry(ctx, session, request, budget);
-	if (isSuccess(response.statusCode, response.body)) return response as ApiResponse<T>;
+	if (isSuccess(request, response.statusCode, response.body)) return response as ApiResponse<T>;
 	if (request.acceptError?.(response.statusCode, response.body)) return response as ApiResponse<T>;
 	throw apiStatusError(ctx.getNode(), response.statusCode, response.body, request.itemIndex);
 }

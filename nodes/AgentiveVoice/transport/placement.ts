@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { DateTime, FixedOffsetZone } from 'luxon';
 
 import { placementFailed, placementNotRetried, placementOutcomeUnknown } from './errors';
 import { exchange, type WaitBudget } from './exchange';
@@ -15,11 +16,13 @@ const LOOKUP_MAX_PAGES = 5;
 /** After a timeout or dropped connection the server may still be creating the call. */
 const SETTLE_MS = 1_000;
 /**
- * The lookup starts this long before the first attempt, to absorb clock drift between n8n and
- * the API: a call missed because of drift would be placed twice, the worse failure.
+ * Slack on the lookup's recency window (see searchOnce): created_at has whole seconds, and the
+ * API may take a moment to create the call. Too wide only risks taking an older call with the
+ * same reference_id for this one; too narrow would place a call twice, the worse failure.
  */
-const LOOKBACK_MS = 120_000;
-const IST_OFFSET_MS = 330 * 60 * 1000;
+const RECENT_MARGIN_MS = 120_000;
+/** The API's timestamps are IST (spec); IST has no daylight saving, so a fixed offset is exact. */
+const IST = FixedOffsetZone.instance(330);
 const REFERENCE_ID_MAX = 120;
 
 interface FoundCall {
@@ -30,7 +33,10 @@ interface FoundCall {
 interface Target {
 	number: string;
 	referenceId: string;
-	sinceMs: number;
+	/** Host time just before the first attempt: only ever compared with the host clock. */
+	startedAt: number;
+	/** The operation's Timeout, for the lookups too. */
+	timeoutMs?: number;
 }
 
 const isControl = (code: number) => code <= 0x1f || (code >= 0x7f && code <= 0x9f);
@@ -48,9 +54,11 @@ export function cleanReferenceId(value: unknown): string | undefined {
 	return cleaned === '' ? undefined : cleaned;
 }
 
-/** ISO 8601 in IST with an explicit offset, whole seconds (the API's own timestamp form). */
-export function istTimestamp(ms: number): string {
-	return new Date(Math.floor(ms / 1000) * 1000 + IST_OFFSET_MS).toISOString().slice(0, 19) + '+05:30';
+/** A created_at as epoch ms, or undefined when absent or unreadable; one without an offset is IST. */
+export function createdAtMs(value: unknown): number | undefined {
+	if (typeof value !== 'string' || value === '') return undefined;
+	const parsed = DateTime.fromISO(value, { zone: IST });
+	return parsed.isValid ? parsed.toMillis() : undefined;
 }
 
 function rememberPlaced(session: Session, response: ApiResponse): void {
@@ -73,7 +81,15 @@ function recovered(call: FoundCall): ApiResponse {
 	};
 }
 
-/** One pass over List calls; 'retry' when a page got no definite answer. */
+/**
+ * One pass over List calls for the number, most recent first; 'retry' when a page got no definite
+ * answer. There is no `from` bound: it would have to come from the host clock, and with the host
+ * and the API clocks apart a placed call would be missed and placed twice. The window is taken in
+ * the API's own time instead: a call this item placed was created after the first attempt, so at
+ * most `elapsed` (host time since then, a duration, immune to clock offsets) before the newest call
+ * listed for the number. Older calls are not considered, so an earlier call that reused the
+ * reference_id is not taken for this one once any newer call to the number exists.
+ */
 async function searchOnce(
 	ctx: ApiContext,
 	session: Session,
@@ -81,21 +97,33 @@ async function searchOnce(
 	budget: WaitBudget,
 	itemIndex: number | undefined,
 ): Promise<FoundCall | undefined | 'retry' | 'unknown'> {
+	let windowStartMs: number | undefined;
 	for (let page = 1; page <= LOOKUP_MAX_PAGES; page++) {
-		const qs: IDataObject = { from: istTimestamp(target.sinceMs), per_page: LOOKUP_PER_PAGE, page };
+		const qs: IDataObject = { per_page: LOOKUP_PER_PAGE, page };
 		if (target.number) qs.number = target.number;
-		const result = await exchange(ctx, session, { method: 'GET', path: '/calls', qs, itemIndex }, budget);
+		const request: ApiRequest = { method: 'GET', path: '/calls', qs, itemIndex, timeoutMs: target.timeoutMs };
+		const result = await exchange(ctx, session, request, budget);
 		if (unknownOutcomeOf(result, true) || result.kind !== 'response') return 'retry';
 		const { statusCode, body } = result.response;
 		if (statusCode < 200 || statusCode >= 300 || body.status === 'error') return 'unknown';
 		const data = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
-		const match = data.find(
-			(call) =>
+		if (page === 1) {
+			const created = data.map((call) => createdAtMs(call.created_at)).filter((ms): ms is number => ms !== undefined);
+			const elapsedMs = Date.now() - target.startedAt;
+			if (created.length > 0) windowStartMs = Math.max(...created) - elapsedMs - RECENT_MARGIN_MS;
+		}
+		for (const call of data) {
+			const createdMs = createdAtMs(call.created_at);
+			// Most recent first: everything from here on is older than any call this item placed.
+			if (windowStartMs !== undefined && createdMs !== undefined && createdMs < windowStartMs) return undefined;
+			if (
 				typeof call.unique_id === 'string' &&
 				cleanReferenceId(call.reference_id) === target.referenceId &&
-				!session.placedIds.has(call.unique_id),
-		);
-		if (match) return match as unknown as FoundCall;
+				!session.placedIds.has(call.unique_id)
+			) {
+				return call as unknown as FoundCall;
+			}
+		}
 		const pagination = body.pagination as { total_pages?: unknown } | undefined;
 		const totalPages = typeof pagination?.total_pages === 'number' ? pagination.total_pages : page;
 		if (page >= totalPages || data.length === 0) return undefined;
@@ -135,7 +163,7 @@ export async function placeWithRecovery(
 	const { itemIndex } = request;
 	const referenceId = cleanReferenceId(request.placement?.referenceId ?? request.body?.reference_id);
 	const number = String(request.placement?.number ?? request.body?.number ?? '');
-	const sinceMs = Date.now() - LOOKBACK_MS;
+	const startedAt = Date.now();
 	let last: UnknownOutcome | undefined;
 	for (let attempt = 1; attempt <= PLACEMENT_ATTEMPTS; attempt++) {
 		if (attempt > 1) await pause(ctx, backoffMs(attempt - 1));
@@ -151,7 +179,8 @@ export async function placeWithRecovery(
 		let found: FoundCall | undefined | 'unknown';
 		try {
 			if (last.mayStillBeRunning) await pause(ctx, SETTLE_MS);
-			found = await findPlacedCall(ctx, session, { number, referenceId, sinceMs }, budget, itemIndex);
+			const target: Target = { number, referenceId, startedAt, timeoutMs: request.timeoutMs };
+			found = await findPlacedCall(ctx, session, target, budget, itemIndex);
 		} catch (error) {
 			throwIfCancelled(ctx);
 			const reason = error instanceof Error ? error.message : 'the lookup failed';

@@ -1,7 +1,8 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { networkCodeOf } from './errors';
-import type { ApiContext, ApiRequest, ApiResponse } from './types';
+import { readErrorBody, watchStream } from './streamBody';
+import type { ApiContext, ApiRequest, ApiResponse, BodyStream } from './types';
 import { CREDENTIAL_TYPE } from './types';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -11,7 +12,7 @@ export type AttemptResult =
 	| { kind: 'response'; response: ApiResponse }
 	| { kind: 'no-response'; code: string };
 
-/** Decodes an arraybuffer error body so its envelope can be read. */
+/** Decodes a binary error body so its envelope can be read. */
 function decodeBody(body: unknown): unknown {
 	if (!Buffer.isBuffer(body)) return body;
 	try {
@@ -25,19 +26,26 @@ function decodeBody(body: unknown): unknown {
  * One HTTP attempt, never retried here. HTTP errors come back as responses (so the caller can
  * read the envelope and the rate-limit headers); a missing response comes back as its network
  * code only, never the request (whose headers hold the secret).
+ *
+ * With encoding 'stream' a 2xx body is returned unread, guarded against stalls, so a recording
+ * goes to n8n's binary store as it arrives. An error status is read in full here (it is a small
+ * envelope), so every policy above sees an error body exactly as with JSON, and a read retry
+ * only ever repeats a request whose body was never handed over.
  */
 export async function sendOnce(ctx: ApiContext, baseUrl: string, request: ApiRequest): Promise<AttemptResult> {
+	const streamed = request.encoding === 'stream';
+	const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${baseUrl}${request.path}`,
 		qs: request.qs,
 		body: request.body,
-		headers: { accept: request.encoding === 'arraybuffer' ? '*/*' : 'application/json', ...request.headers },
-		json: request.encoding !== 'arraybuffer',
-		encoding: request.encoding === 'arraybuffer' ? 'arraybuffer' : undefined,
+		headers: { accept: streamed ? '*/*' : 'application/json', ...request.headers },
+		json: !streamed,
+		encoding: streamed ? 'stream' : undefined,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		timeout: timeoutMs,
 	};
 	let response: { statusCode: number; headers: ApiResponse['headers']; body: unknown };
 	try {
@@ -50,9 +58,23 @@ export async function sendOnce(ctx: ApiContext, baseUrl: string, request: ApiReq
 		return { kind: 'no-response', code: networkCodeOf(error) ?? 'ECONNRESET' };
 	}
 	const ok = response.statusCode >= 200 && response.statusCode < 300;
-	const body = ok && request.encoding === 'arraybuffer' ? response.body : decodeBody(response.body);
+	let body = response.body;
+	if (streamed) {
+		const stream = watchStream(body as BodyStream, timeoutMs);
+		if (!ok) {
+			try {
+				body = await readErrorBody(stream);
+			} catch (error) {
+				return { kind: 'no-response', code: networkCodeOf(error) ?? 'ECONNRESET' };
+			}
+		}
+	}
 	return {
 		kind: 'response',
-		response: { statusCode: response.statusCode, headers: response.headers ?? {}, body: body as IDataObject },
+		response: {
+			statusCode: response.statusCode,
+			headers: response.headers ?? {},
+			body: (streamed && ok ? body : decodeBody(body)) as IDataObject,
+		},
 	};
 }

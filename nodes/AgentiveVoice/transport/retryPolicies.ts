@@ -25,7 +25,7 @@ function retryAfterOf(result: AttemptResult): number | undefined {
 }
 
 function expectsJson(request: ApiRequest): boolean {
-	return request.encoding !== 'arraybuffer';
+	return request.encoding !== 'stream';
 }
 
 /**

@@ -11,6 +11,9 @@ export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFuncti
 
 export const CREDENTIAL_TYPE = 'agentiveVoiceApi';
 
+/** A response body read as it arrives (encoding 'stream'): what n8n's binary helpers accept. */
+export type BodyStream = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
+
 /** The envelope every JSON response carries (spec: "Response envelope"). */
 export interface Envelope extends IDataObject {
 	status: 'success' | 'error';
@@ -34,8 +37,11 @@ export interface ApiRequest {
 	headers?: Record<string, string>;
 	/** Item the request is made for, so errors point at it. */
 	itemIndex?: number;
-	/** 'arraybuffer' for binary downloads. */
-	encoding?: 'json' | 'arraybuffer';
+	/**
+	 * 'stream' for binary downloads: a 2xx body is returned as a BodyStream, unread, for the
+	 * caller to hand to n8n (consumeStream); an error status is read in full to parse its envelope.
+	 */
+	encoding?: 'json' | 'stream';
 	/**
 	 * Returns true for an error response that the caller treats as data rather than a failure
 	 * (Verify Code's wrong code). Such a response is returned instead of thrown.

@@ -3,7 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/parameters';
 import { readOptions, requestSettings } from '../../helpers/requestOptions';
-import { apiRequestFull } from '../../transport';
+import { apiRequestFull, bytesReceived, consumeStream, type BodyStream } from '../../transport';
 import { readOptionsField, showFor } from '../common.descriptions';
 
 const show = showFor('call', ['downloadRecording']);
@@ -110,6 +110,8 @@ function explain(error: unknown): unknown {
 /**
  * Downloads the recording into a binary field. The name comes from the id and the Content-Type
  * (run_4821.ogg / .wav). With a range the API answers 206 and only those bytes are returned.
+ * The body is streamed to n8n's binary store as it arrives: in filesystem (or S3) binary mode it
+ * is never held in memory as a whole; in the default in-memory mode n8n buffers it itself.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const params = new ItemParameters(this, itemIndex);
@@ -126,10 +128,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	let response;
 	try {
-		response = await apiRequestFull<Buffer>(this, {
+		response = await apiRequestFull<BodyStream>(this, {
 			method: 'GET',
 			path: `/calls/${encodeURIComponent(uniqueId)}/recording`,
-			encoding: 'arraybuffer',
+			encoding: 'stream',
 			headers: range ? { range } : undefined,
 			itemIndex,
 			...settings,
@@ -144,8 +146,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		fileName ??
 		dispositionFileName(headerValue(response.headers, 'content-disposition')) ??
 		`${uniqueId}.${EXTENSIONS[mimeType] ?? 'bin'}`;
-	const data = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body as ArrayBuffer);
-	const binary = await this.helpers.prepareBinaryData(data, name, mimeType);
+	const binary = await consumeStream(
+		this,
+		response.body,
+		async (stream) => await this.helpers.prepareBinaryData(stream, name, mimeType),
+		itemIndex,
+	);
 	const contentRange = headerValue(response.headers, 'content-range');
 
 	return [
@@ -154,7 +160,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				unique_id: uniqueId,
 				file_name: name,
 				mime_type: mimeType,
-				size_bytes: data.length,
+				size_bytes: binary.bytes ?? bytesReceived(response.body),
 				partial: response.statusCode === 206,
 				...(contentRange ? { content_range: contentRange } : {}),
 			},
