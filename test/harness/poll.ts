@@ -10,7 +10,7 @@ import type { IDataObject, INode, INodeExecutionData, INodeParameters, WorkflowA
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 import { commitStagedCursor, ExecutionLifecycleHooks, PollContext, runPollInStagingScope, TriggersAndPollers } from 'n8n-core';
 
-import { AgentiveVoiceTrigger } from '../../nodes/AgentiveVoiceTrigger/AgentiveVoiceTrigger.node';
+import { AgentiveVoiceTrigger } from './nodes';
 import { additionalDataFor, runWorkflow, type Credentials } from './engine';
 import { nodeTypes, PACKAGE, registerNodeType } from './node-types';
 

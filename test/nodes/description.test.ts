@@ -1,7 +1,7 @@
 /** The node description: every operation reachable in the UI, and texts an AI agent can act on. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { AgentiveVoice } from '../../nodes/AgentiveVoice/AgentiveVoice.node';
+import { AgentiveVoice } from '../harness/nodes';
 
 const { description } = new AgentiveVoice();
 

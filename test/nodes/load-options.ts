@@ -4,7 +4,7 @@ import { Workflow } from 'n8n-workflow';
 import { ExecutionLifecycleHooks, LoadOptionsContext } from 'n8n-core';
 
 import type { RunningSandbox } from '../../sandbox';
-import { AgentiveVoice } from '../../nodes/AgentiveVoice/AgentiveVoice.node';
+import { AgentiveVoice } from '../harness/nodes';
 import { additionalDataFor, apiCredentials } from '../harness/engine';
 import { ACTION_NODE_TYPE, nodeTypes } from '../harness/node-types';
 
