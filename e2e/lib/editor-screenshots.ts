@@ -1,0 +1,211 @@
+/**
+ * The README screenshots: each scene sets up the n8n editor (in a logged-in page) and captures one PNG.
+ * Scenes that need a workflow of their own create it through the REST API first; the stack they run
+ * against is a throwaway one (see scripts/screenshots.ts).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { closeToasts, dismissPopups } from './browser';
+import type { N8nRest } from './n8n-rest';
+import { EXAMPLES_DIR, NODE_TYPES } from './paths';
+import { SANDBOX_CREDENTIAL } from './stack';
+
+export const VIEWPORT = { width: 1440, height: 900 } as const;
+
+export interface SceneContext {
+	page: Page;
+	rest: N8nRest;
+	baseUrl: string;
+	outDir: string;
+}
+
+export interface Scene {
+	file: string;
+	what: string;
+	capture(ctx: SceneContext): Promise<void>;
+}
+
+type Clip = { x: number; y: number; width: number; height: number };
+
+const credentials = { agentiveVoiceApi: { id: SANDBOX_CREDENTIAL.id, name: SANDBOX_CREDENTIAL.name } };
+
+const manualTrigger = {
+	id: 'b1d7a0c2-0000-4000-8000-000000000001',
+	name: 'When clicking ‘Execute workflow’',
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+
+const triggerNode = {
+	id: 'b1d7a0c2-0000-4000-8000-000000000002',
+	name: 'Agentive Voice Trigger',
+	type: NODE_TYPES.trigger,
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {
+		pollTimes: { item: [{ mode: 'everyMinute' }] },
+		events: ['completed', 'failed', 'missed'],
+		filters: { direction: 'outbound' },
+		options: { lookbackMinutes: 120 },
+	},
+	credentials,
+};
+
+const placeCallNode = {
+	id: 'b1d7a0c2-0000-4000-8000-000000000003',
+	name: 'Place a Call',
+	type: NODE_TYPES.action,
+	typeVersion: 1,
+	position: [240, 0],
+	parameters: {
+		resource: 'call',
+		operation: 'place',
+		callType: 'press1',
+		number: '9812345678',
+		audioId: 25,
+		keypadActions: { mapping: [{ digit: '1', action: 'connect_agent' }] },
+		referenceId: 'renewal-1042',
+	},
+	credentials,
+};
+
+async function createWorkflow(rest: N8nRest, name: string, nodes: object[], connections: object = {}): Promise<string> {
+	const created = await rest.request<{ id: string }>('POST', '/rest/workflows', {
+		name,
+		nodes,
+		connections,
+		active: false,
+		settings: { executionOrder: 'v1' },
+	});
+	return created.id;
+}
+
+/** Open a workflow on the canvas and wait until its nodes are drawn. */
+async function openWorkflow(page: Page, baseUrl: string, id: string): Promise<void> {
+	await page.goto(`${baseUrl}/workflow/${id}`);
+	await page.getByTestId('canvas-node').first().waitFor({ timeout: 60_000 });
+	await settle(page);
+	await dismissPopups(page);
+	// A published workflow opens with the "Production Checklist" popover on the first visit.
+	const checklist = page.getByText('Production Checklist', { exact: true });
+	if (await checklist.isVisible().catch(() => false)) {
+		await page.keyboard.press('Escape');
+		await checklist.waitFor({ state: 'hidden', timeout: 5000 });
+	}
+}
+
+/** Let transitions and lazy rendering finish. */
+async function settle(page: Page, ms = 800): Promise<void> {
+	await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => undefined);
+	await page.waitForTimeout(ms);
+}
+
+async function shoot(ctx: SceneContext, file: string, clip?: Clip): Promise<void> {
+	await settle(ctx.page, 400);
+	await ctx.page.screenshot({ path: path.join(ctx.outDir, file), clip, animations: 'disabled' });
+}
+
+/** Open the node creator ("+"), type `text` into its search and return our entry. */
+async function searchNodeCreator(page: Page, text: string): Promise<Locator> {
+	await page.getByTestId('node-creator-plus-button').click();
+	const search = page.getByTestId('node-creator-search-bar');
+	await search.waitFor();
+	await search.fill(text);
+	const item = page.getByTestId('node-creator-item-name').getByText('Agentive Voice', { exact: true });
+	await item.first().waitFor();
+	return item.first();
+}
+
+async function openNodeDetails(page: Page, nodeName: string): Promise<void> {
+	await page.getByTestId('canvas-node').filter({ hasText: nodeName }).first().dblclick();
+	await page.getByTestId('ndv').waitFor();
+	await settle(page);
+}
+
+/** Press the panel's run button, wait for its output (the sandbox answers) and show it as JSON. */
+async function runFromNodeDetails(page: Page, button: 'Execute step' | 'Fetch Test Event'): Promise<void> {
+	await page.getByTestId('ndv').getByRole('button', { name: button }).first().click();
+	const output = page.getByTestId('output-panel');
+	await output.getByTestId('node-run-status-success').waitFor({ timeout: 60_000 });
+	await output.getByTestId('ndv-data-container').waitFor();
+	await output.getByTestId('radio-button-json').click();
+	await settle(page);
+	await closeToasts(page);
+	await page.mouse.move(5, 5); // over the backdrop: no hover effects in the panels
+}
+
+/** The OTP example's id: from examples/voice-otp-signup.json, or found by name. */
+async function otpWorkflowId(rest: N8nRest): Promise<string> {
+	const file = path.join(EXAMPLES_DIR, 'voice-otp-signup.json');
+	if (!fs.existsSync(file)) throw new Error(`${path.relative(process.cwd(), file)} does not exist (yet).`);
+	const example = JSON.parse(fs.readFileSync(file, 'utf8')) as { id?: string; name: string };
+	if (example.id) return example.id;
+	const list = await rest.request<Array<{ id: string; name: string }>>('GET', '/rest/workflows');
+	const found = list.find((workflow) => workflow.name === example.name);
+	if (!found) throw new Error(`The OTP example "${example.name}" was not imported into n8n.`);
+	return found.id;
+}
+
+export const SCENES: Scene[] = [
+	{
+		file: 'node-panel.png',
+		what: 'the nodes panel searched for "Agentive": Agentive Voice (actions and trigger in one entry)',
+		async capture(ctx) {
+			const id = await createWorkflow(ctx.rest, 'My workflow', [manualTrigger]);
+			await openWorkflow(ctx.page, ctx.baseUrl, id);
+			const item = await searchNodeCreator(ctx.page, 'Agentive');
+			await item.hover();
+			await shoot(ctx, this.file, { x: 560, y: 0, width: 880, height: 600 });
+		},
+	},
+	{
+		file: 'operations.png',
+		what: "the node's actions in the nodes panel: 9 actions by resource, and its triggers",
+		async capture(ctx) {
+			const id = await createWorkflow(ctx.rest, 'My workflow', [manualTrigger]);
+			await openWorkflow(ctx.page, ctx.baseUrl, id);
+			const item = await searchNodeCreator(ctx.page, 'Agentive');
+			await item.click();
+			await ctx.page.getByTestId('node-creator-item-name').getByText('Place a call', { exact: true }).waitFor();
+			await ctx.page.mouse.move(0, VIEWPORT.height - 1); // no hover highlight
+			await shoot(ctx, this.file, { x: 560, y: 0, width: 880, height: VIEWPORT.height });
+		},
+	},
+	{
+		file: 'otp-workflow.png',
+		what: 'the example workflow examples/voice-otp-signup.json on the canvas',
+		async capture(ctx) {
+			await openWorkflow(ctx.page, ctx.baseUrl, await otpWorkflowId(ctx.rest));
+			await ctx.page.getByTestId('zoom-to-fit').click();
+			await ctx.page.mouse.move(VIEWPORT.width - 1, VIEWPORT.height / 2);
+			await shoot(ctx, this.file);
+		},
+	},
+	{
+		file: 'trigger-parameters.png',
+		what: 'the Agentive Voice Trigger node open: Events, Filters and Options',
+		async capture(ctx) {
+			const id = await createWorkflow(ctx.rest, 'When a call finishes', [triggerNode]);
+			await openWorkflow(ctx.page, ctx.baseUrl, id);
+			await openNodeDetails(ctx.page, triggerNode.name);
+			await runFromNodeDetails(ctx.page, 'Fetch Test Event');
+			await shoot(ctx, this.file);
+		},
+	},
+	{
+		file: 'place-call.png',
+		what: 'the Agentive Voice node open on Call > Place (a press-1 call)',
+		async capture(ctx) {
+			const id = await createWorkflow(ctx.rest, 'Renewal reminder call', [manualTrigger, placeCallNode], {
+				[manualTrigger.name]: { main: [[{ node: placeCallNode.name, type: 'main', index: 0 }]] },
+			});
+			await openWorkflow(ctx.page, ctx.baseUrl, id);
+			await openNodeDetails(ctx.page, placeCallNode.name);
+			await runFromNodeDetails(ctx.page, 'Execute step');
+			await shoot(ctx, this.file);
+		},
+	},
+];
