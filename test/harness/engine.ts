@@ -106,11 +106,15 @@ export interface RunNodeOptions {
 	items?: IDataObject[];
 	credentials: Credentials;
 	continueOnFail?: boolean;
+	/** "Continue (using error output)": failed items go to a second output. */
+	errorOutput?: boolean;
 }
 
 export interface NodeRunResult extends RunResult {
 	/** Output items of the Agentive Voice node. */
 	items: INodeExecutionData[];
+	/** Items on the node's error output (with `errorOutput`). */
+	errorItems: INodeExecutionData[];
 	/** The error the node threw, if it failed the execution. */
 	nodeError: unknown;
 }
@@ -135,6 +139,7 @@ export async function runActionNode(options: RunNodeOptions): Promise<NodeRunRes
 			parameters: options.parameters as INode['parameters'],
 			credentials: { agentiveVoiceApi: { id: '1', name: 'Agentive Voice account' } },
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			...(options.errorOutput ? { onError: 'continueErrorOutput' as const } : {}),
 		},
 	];
 	const connections: IConnections = {
@@ -142,5 +147,10 @@ export async function runActionNode(options: RunNodeOptions): Promise<NodeRunRes
 	};
 	const result = await runWorkflow({ nodes, connections }, options.credentials);
 	const taskData = result.run.data.resultData.runData['Agentive Voice']?.[0];
-	return { ...result, items: result.output('Agentive Voice'), nodeError: taskData?.error };
+	return {
+		...result,
+		items: result.output('Agentive Voice'),
+		errorItems: taskData?.data?.main?.[1] ?? [],
+		nodeError: taskData?.error,
+	};
 }

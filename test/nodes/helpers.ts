@@ -29,6 +29,7 @@ export function useSandbox(options: SandboxOptions = {}): () => RunningSandbox {
 export interface RunOptions {
 	items?: IDataObject[];
 	continueOnFail?: boolean;
+	errorOutput?: boolean;
 	/** Credentials other than the sandbox's demo account (e.g. a wrong secret). */
 	credentials?: { url: string; apiKey: string; apiSecret: string };
 }
@@ -39,6 +40,7 @@ export async function runNode(sandbox: RunningSandbox, parameters: Record<string
 		parameters: parameters as IDataObject,
 		items: options.items,
 		continueOnFail: options.continueOnFail,
+		errorOutput: options.errorOutput,
 		credentials: apiCredentials(options.credentials ?? sandbox),
 	});
 }

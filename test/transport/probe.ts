@@ -88,5 +88,5 @@ export async function runProbe(options: ProbeOptions): Promise<NodeRunResult> {
 		options.credentials,
 	);
 	const taskData = result.run.data.resultData.runData.Probe?.[0];
-	return { ...result, items: result.output('Probe'), nodeError: taskData?.error };
+	return { ...result, items: result.output('Probe'), errorItems: taskData?.data?.main?.[1] ?? [], nodeError: taskData?.error };
 }

@@ -40,11 +40,14 @@ function asItemError(
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
-/** The error item that continueOnFail emits: the message and advice, nothing from the request. */
+/**
+ * The error item that continueOnFail emits: the message (which carries the HTTP code) and the advice,
+ * nothing from the request. Only the keys `error` and `details` are used, because n8n routes an item
+ * to the error output of "Continue (using error output)" only when its JSON has no other keys.
+ */
 function errorJson(error: NodeApiError | NodeOperationError): IDataObject {
 	const json: IDataObject = { error: error.message };
-	if (error.description) json.description = error.description;
-	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
+	if (error.description) json.details = error.description;
 	return json;
 }
 

@@ -158,7 +158,7 @@ describe('a body that breaks off part-way', () => {
 			});
 			const json = result.items[0].json;
 			expect(json.error).toMatch(expected);
-			expect(json.description).toMatch(/Nothing was saved/);
+			expect(json.details).toMatch(/Nothing was saved/);
 			expect(result.items[0].binary).toBeUndefined();
 			expect(server.requests()).toBe(1);
 			expect(JSON.stringify(result.run)).not.toContain(SECRET);
