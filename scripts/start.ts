@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { buildAndPack } from '../e2e/lib/package';
 import { formatDuration, log, stopAllLongRunning } from '../e2e/lib/proc';
 import { ensureRuntime } from '../e2e/lib/runtime';
-import { DEFAULT_OWNER, SANDBOX_CREDENTIAL, defaultUserFolder, loadExampleWorkflows, startStack, type Stack } from '../e2e/lib/stack';
+import { DEFAULT_OWNER, EXAMPLE_FILES_FOLDER, SANDBOX_CREDENTIAL, defaultUserFolder, loadExampleWorkflows, startStack, type Stack } from '../e2e/lib/stack';
 
 function integer(text: string, name: string): number {
 	const value = Number(text);
@@ -73,7 +73,10 @@ async function main(): Promise<number> {
 	const workflows = loadExampleWorkflows();
 	if (workflows.length === 0) log('No example workflows in examples/ yet; nothing to import.');
 
+	// The local-file example writes here; n8n 2.x lets file nodes use only the folders it is told.
+	fs.mkdirSync(EXAMPLE_FILES_FOLDER, { recursive: true });
 	const stack = await startStack({
+		n8nEnv: { N8N_RESTRICT_FILE_ACCESS_TO: `~/.n8n-files;${EXAMPLE_FILES_FOLDER}` },
 		runtime,
 		packed,
 		userFolder,

@@ -25,7 +25,7 @@ import type { WorkflowImport } from '../lib/n8n';
 import { decodeExecutionData, nodeOutput, type N8nRest, type RunData } from '../lib/n8n-rest';
 import { log, sleep } from '../lib/proc';
 import { SandboxControl } from '../lib/sandbox-control';
-import { SANDBOX_CREDENTIAL, loadExampleWorkflows, type Stack } from '../lib/stack';
+import { EXAMPLE_FILES_FOLDER, SANDBOX_CREDENTIAL, loadExampleWorkflows, type Stack } from '../lib/stack';
 import { workflowIssues } from '../lib/workflow-check';
 
 const LABEL = 'examples';
@@ -34,8 +34,8 @@ const SHEETS_ID = 'avExReconcileGsh';
 const CSV_ID = 'avExReconcileCsv';
 const BLAST_ID = 'avExCampaignList';
 const FORM_PATH = 'agentive-voice-signup';
-/** The folder the CSV example writes to (n8n's default allowed folder in Docker); the test points it elsewhere. */
-const EXAMPLE_FILES_ROOT = '/home/node/.n8n-files';
+/** The folder the CSV example writes to under `npm start`; the test points it at its own temp folder. */
+const EXAMPLE_FILES_ROOT = EXAMPLE_FILES_FOLDER;
 const RATE_LIMIT_WINDOW_MS = 10_000;
 
 /** Runs of a node: for each run, its main outputs (arrays of json). */
@@ -67,6 +67,7 @@ describe('example workflows in a real n8n', () => {
 	const examples = loadExampleWorkflows();
 	const filesRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'agentive-voice-example-files-'));
 	const csvFolder = path.join(filesRoot, 'agentive-voice-calls');
+	// The example's folder is swapped for csvFolder, inside the folder this n8n may use.
 	let stack: Stack;
 	let rest: N8nRest;
 	let forms: FormClient;
@@ -76,7 +77,7 @@ describe('example workflows in a real n8n', () => {
 		fs.mkdirSync(csvFolder, { recursive: true });
 		// n8n 2.x lets the Read/Write Files node use only N8N_RESTRICT_FILE_ACCESS_TO; point the example there.
 		const workflows = examples.map(
-			(workflow) => JSON.parse(JSON.stringify(workflow).split(EXAMPLE_FILES_ROOT).join(filesRoot)) as WorkflowImport,
+			(workflow) => JSON.parse(JSON.stringify(workflow).split(EXAMPLE_FILES_ROOT).join(csvFolder)) as WorkflowImport,
 		);
 		stack = await bootSuiteStack(LABEL, {
 			workflows,

@@ -53,6 +53,9 @@ export interface Stack {
 	stop(): Promise<void>;
 }
 
+/** Where the local-file reconcile example writes its CSV files (allowed for n8n by `npm start`). */
+export const EXAMPLE_FILES_FOLDER = '/tmp/agentive-voice-calls';
+
 export async function startStack(options: StackOptions): Promise<Stack> {
 	const owner = options.owner ?? DEFAULT_OWNER;
 	fs.mkdirSync(options.userFolder, { recursive: true });
