@@ -1,8 +1,7 @@
 /** Shared pieces of the transport benchmark: batches through the real engine, the other client, metrics. */
-import axios from 'axios';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { LoggedRequest, RunningSandbox } from '../sandbox';
+import type { LoggedRequest } from '../sandbox';
 import { apiCredentials, runActionNode } from '../test/harness/engine';
 
 export interface Batch {
@@ -51,40 +50,8 @@ export function batchItems(count: number, tag: string, offset = 0): IDataObject[
 	return numbers(count, offset).map((number, i) => ({ number, ref: `${tag}-${i}` }));
 }
 
-/**
- * Another system on the same account: GET /account at a steady rate, never retrying a 429 (it
- * only counts them). Returns stop().
- */
-export function startOtherClient(sandbox: RunningSandbox, perSecond: number): { stop(): Promise<void> } {
-	const periodMs = 1000 / perSecond;
-	const started = Date.now();
-	let sent = 0;
-	let stopped = false;
-	const pending = new Set<Promise<unknown>>();
-	let timer: NodeJS.Timeout | undefined;
-	const tick = () => {
-		if (stopped) return;
-		const request = axios
-			.get(`${sandbox.url}/account`, {
-				headers: { 'x-api-key': sandbox.apiKey, 'x-api-secret': sandbox.apiSecret },
-				validateStatus: () => true,
-			})
-			.catch(() => undefined);
-		pending.add(request);
-		void request.finally(() => pending.delete(request));
-		sent += 1;
-		// Scheduled against the start time, so the rate does not drift.
-		timer = setTimeout(tick, Math.max(0, started + (sent + 1) * periodMs - Date.now()));
-	};
-	tick();
-	return {
-		async stop() {
-			stopped = true;
-			if (timer) clearTimeout(timer);
-			await Promise.all(pending);
-		},
-	};
-}
+/** Another system on the same account (GET /account at a steady rate, 429s only counted). */
+export { startOtherClient } from './n8n/sandbox-http';
 
 /**
  * Solo "% of the rate-limit ceiling". With a fixed window of `limit` requests per `windowMs` and

@@ -40,7 +40,10 @@ export interface OtherClient {
  * Another system using the same account: GET /account at a steady `perSecond`, scheduled against its
  * start time so the rate does not drift. It only counts: a 429 is not retried.
  */
-export function startOtherClient(sandbox: SandboxHandle, perSecond: number): OtherClient {
+export function startOtherClient(
+	sandbox: Pick<SandboxHandle, 'url' | 'apiKey' | 'apiSecret'>,
+	perSecond: number,
+): OtherClient {
 	const periodMs = 1000 / perSecond;
 	const started = Date.now();
 	const pending = new Set<Promise<unknown>>();
