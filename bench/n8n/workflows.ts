@@ -4,6 +4,7 @@
  */
 import type { WorkflowImport } from '../../e2e/lib/n8n';
 import { CREDENTIAL_TYPE, NODE_TYPES } from '../../e2e/lib/paths';
+import { PLACE_CALL } from '../lib';
 
 export type RouteId = 'node' | 'http' | 'httpBatching' | 'httpRetry';
 
@@ -30,14 +31,7 @@ const HTTP_NODE_VERSION = 4.5;
 const OUR_NODE = (): Record<string, unknown> => ({
 	type: NODE_TYPES.action,
 	typeVersion: 1,
-	parameters: {
-		resource: 'call',
-		operation: 'place',
-		callType: 'audio_blast',
-		number: '={{ $json.number }}',
-		audioId: 12,
-		referenceId: '={{ $json.ref }}',
-	},
+	parameters: PLACE_CALL,
 });
 
 /** HTTP Request with the predefined credential type: our credential's `authenticate` adds the key headers. */

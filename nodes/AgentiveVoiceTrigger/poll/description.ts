@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { callDirectionFilter, callNumberFilter } from '../../AgentiveVoice/actions/common.descriptions';
+
 export const DEFAULT_LOOKBACK_MINUTES = 120;
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 
@@ -34,26 +36,8 @@ export const triggerProperties: INodeProperties[] = [
 				description:
 					'Only calls whose campaign_id is this number: the run a call belongs to, the digits of a unique_id such as run_4821. List calls has no such filter, so the trigger reads all calls and keeps these.',
 			},
-			{
-				displayName: 'Direction',
-				name: 'direction',
-				type: 'options',
-				options: [
-					{ name: 'Inbound', value: 'inbound' },
-					{ name: 'Outbound', value: 'outbound' },
-				],
-				default: 'outbound',
-				description: 'Only calls in this direction',
-			},
-			{
-				displayName: 'Phone Number',
-				name: 'number',
-				type: 'string',
-				default: '',
-				placeholder: '9812345678',
-				description:
-					'Only calls where this Indian mobile number is the caller or the recipient (9812345678, 919812345678 or +919812345678)',
-			},
+			callDirectionFilter,
+			{ ...callNumberFilter, displayName: 'Phone Number' },
 		],
 	},
 	{

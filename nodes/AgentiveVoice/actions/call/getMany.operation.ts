@@ -6,7 +6,7 @@ import type { CallObject } from '../../helpers/types';
 import { CALL_DIRECTIONS, CALL_STATUSES } from '../../helpers/types';
 import { isEmpty } from '../../helpers/validation';
 import { apiRequestAllPages } from '../../transport';
-import { readOptionsField, returnAllFields, showFor } from '../common.descriptions';
+import { callDirectionFilter, callNumberFilter, readOptionsField, returnAllFields, showFor } from '../common.descriptions';
 
 const show = showFor('call', ['getMany']);
 
@@ -45,26 +45,8 @@ export const description: INodeProperties[] = [
 				description:
 					'Only calls created before this date or time. A value without a time zone is read as IST, the time zone of the API.',
 			},
-			{
-				displayName: 'Direction',
-				name: 'direction',
-				type: 'options',
-				options: [
-					{ name: 'Inbound', value: 'inbound' },
-					{ name: 'Outbound', value: 'outbound' },
-				],
-				default: 'outbound',
-				description: 'Only inbound or only outbound calls',
-			},
-			{
-				displayName: 'Number',
-				name: 'number',
-				type: 'string',
-				default: '',
-				placeholder: '9812345678',
-				description:
-					'Only calls where this Indian mobile number is the caller or the recipient (9812345678, 919812345678 or +919812345678)',
-			},
+			callDirectionFilter,
+			callNumberFilter,
 			{
 				displayName: 'Status',
 				name: 'status',
