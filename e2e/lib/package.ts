@@ -32,15 +32,16 @@ export async function buildAndPack(options: { skipBuild?: boolean } = {}): Promi
 		await runChecked('npm', ['run', 'build'], { cwd: REPO_ROOT, logFile: path.join(logs, 'build.log') });
 		log(`  built in ${formatDuration(Date.now() - started)}.`);
 	}
-	for (const file of fs.readdirSync(WORK_DIR)) {
-		if (file.startsWith(`${PACKAGE_NAME}-`) && file.endsWith('.tgz')) fs.rmSync(path.join(WORK_DIR, file));
-	}
-	const { stdout } = await runChecked('npm', ['pack', '--json', '--pack-destination', WORK_DIR, '--loglevel=error'], {
+	// One folder per process: two e2e runs at once (or a bench beside a test) never delete each other's tarball.
+	const destination = path.join(WORK_DIR, `pack-${process.pid}`);
+	fs.rmSync(destination, { recursive: true, force: true });
+	fs.mkdirSync(destination, { recursive: true });
+	const { stdout } = await runChecked('npm', ['pack', '--json', '--pack-destination', destination, '--loglevel=error'], {
 		cwd: REPO_ROOT,
 		logFile: path.join(logs, 'build.log'),
 	});
 	const packed = parsePackJson(stdout);
-	const tarball = path.join(WORK_DIR, packed.filename);
+	const tarball = path.join(destination, packed.filename);
 	log(`Packed ${path.relative(REPO_ROOT, tarball)} (${packed.entryCount} files, ${(packed.size / 1024).toFixed(1)} kB).`);
 	return { tarball, name: packed.name, version: packed.version };
 }
