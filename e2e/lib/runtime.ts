@@ -123,7 +123,8 @@ async function install(runtime: Runtime): Promise<void> {
 
 	log(`  2/3 Compiling ${NATIVE_REBUILDS.join(', ')} for Node ${nodeVersion} (about 2 min)…`);
 	t = Date.now();
-	await runChecked('npm', ['rebuild', ...NATIVE_REBUILDS, '--foreground-scripts', '--loglevel=error'], {
+	// --ignore-scripts=false: run from `npm start`/`npm run`, npm passes the root .npmrc's ignore-scripts on.
+	await runChecked('npm', ['rebuild', ...NATIVE_REBUILDS, '--ignore-scripts=false', '--foreground-scripts', '--loglevel=error'], {
 		cwd: RUNTIME_DIR,
 		logFile,
 		env: node24Env(runtime, {
