@@ -4,7 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxCore } from './core';
-import { verificationStatus } from './domain/otp';
+import { INVALID_NUMBER, normaliseNumber } from './domain/numbers';
+import { verificationStatus, type OtpRequest } from './domain/otp';
 import { SeedError } from './domain/seed';
 import { formatIst } from './domain/time';
 import { otpCallFailed } from './domain/verification';
@@ -27,10 +28,11 @@ class ControlError extends Error {
 export const CONTROL_ROUTES = [
 	'GET /__sandbox/fixtures',
 	'GET /__sandbox/otp/:request_id',
+	'GET /__sandbox/otp?number=9812345678 | 919812345678 | +919812345678',
 	'GET /__sandbox/clock',
 	'POST /__sandbox/clock/advance {"ms": N}',
 	'GET /__sandbox/faults',
-	'POST /__sandbox/faults {"kind", "method"?, "path"?, "path_regex"?, "count"?}',
+	'POST /__sandbox/faults {"kind", "method"?, "path"?, "path_regex"?, "number"?, "count"?}',
 	'DELETE /__sandbox/faults',
 	'GET /__sandbox/calls',
 	'POST /__sandbox/calls/seed {"count": N} | {"calls": [...]} | [...]',
@@ -46,7 +48,7 @@ export async function handleControl(core: SandboxCore, req: IncomingMessage, res
 		if (body.tooLarge) throw new ControlError(413, 'The request body is too large. The limit is 1 MB.');
 		const parsed = parseJsonBody(body.raw);
 		if (parsed.kind === 'invalid') throw new ControlError(400, 'The request body is not valid JSON.');
-		out = route(core, (req.method ?? 'GET').toUpperCase(), path.replace(/\/$/, '') || '/', parsed.kind === 'json' ? parsed.value : undefined);
+		out = route(core, (req.method ?? 'GET').toUpperCase(), path.replace(/\/$/, '') || '/', parsed.kind === 'json' ? parsed.value : undefined, req.url ?? '');
 	} catch (error) {
 		if (error instanceof ControlError) out = errorResponse(error.code, error.message);
 		else if (error instanceof SeedError || error instanceof FaultError) out = errorResponse(400, error.message);
@@ -56,7 +58,7 @@ export async function handleControl(core: SandboxCore, req: IncomingMessage, res
 	if (body.aborted) res.on('finish', () => req.socket.destroy());
 }
 
-function route(core: SandboxCore, method: string, path: string, body: unknown): Outgoing {
+function route(core: SandboxCore, method: string, path: string, body: unknown, url: string): Outgoing {
 	const key = `${method} ${path}`;
 	switch (key) {
 		case 'GET /':
@@ -84,6 +86,8 @@ function route(core: SandboxCore, method: string, path: string, body: unknown): 
 		case 'POST /reset':
 			core.reset();
 			return jsonResponse(200, { reset: true, ...clockState(core) });
+		case 'GET /otp':
+			return otpForNumber(core, queryParam(url, 'number'));
 		case 'GET /log':
 			return jsonResponse(200, { data: core.requestLog() });
 		case 'DELETE /log':
@@ -124,8 +128,34 @@ function seedSpecs(body: unknown): number | SeedCallSpec[] {
 
 function otpState(core: SandboxCore, id: string | undefined): Outgoing {
 	const request = id === undefined ? undefined : core.store.otpById(id);
-	const account = request && core.store.accountById(request.accountId);
-	if (!request || !account) return jsonResponse(404, envelope(404, 'Verification request not found.'));
+	if (!request) return jsonResponse(404, envelope(404, 'Verification request not found.'));
+	return otpReply(core, request);
+}
+
+/**
+ * The newest verification request sent to a number, from any account: the latest created_at on the
+ * sandbox clock; on a tie (a manual clock does not move between sends) the one sent last.
+ */
+function otpForNumber(core: SandboxCore, raw: string | undefined): Outgoing {
+	if (raw === undefined || raw === '') throw new ControlError(400, 'number is required: GET /__sandbox/otp?number=9812345678 (or 919812345678, +919812345678).');
+	const number = normaliseNumber(raw);
+	if (number === null) throw new ControlError(400, `number: ${INVALID_NUMBER} Use 9812345678, 919812345678 or +919812345678.`);
+	let newest: { request: OtpRequest; seq: number } | undefined;
+	for (const fixture of ACCOUNTS) {
+		const account = core.store.accountById(fixture.id);
+		if (!account) continue;
+		for (const request of account.otpByNumber.get(number) ?? []) {
+			const seq = account.calls.get(request.id)?.seq ?? -1;
+			if (!newest || request.createdAt > newest.request.createdAt || (request.createdAt === newest.request.createdAt && seq > newest.seq)) newest = { request, seq };
+		}
+	}
+	if (!newest) return jsonResponse(404, envelope(404, `No verification request has been sent to ${number} yet.`));
+	return otpReply(core, newest.request);
+}
+
+function otpReply(core: SandboxCore, request: OtpRequest): Outgoing {
+	const account = core.store.accountById(request.accountId);
+	if (!account) return jsonResponse(404, envelope(404, 'Verification request not found.'));
 	const now = core.now();
 	return jsonResponse(200, {
 		request_id: request.id,
@@ -145,6 +175,17 @@ function fixtures(): Record<string, unknown> {
 		demo: DEMO,
 		magic_numbers: MAGIC_NUMBERS,
 	};
+}
+
+/** One query parameter, percent-decoded but with "+" kept literal, so ?number=+919812345678 works as typed. */
+function queryParam(url: string, name: string): string | undefined {
+	const mark = url.indexOf('?');
+	if (mark === -1) return undefined;
+	for (const pair of url.slice(mark + 1).split('&')) {
+		const eq = pair.indexOf('=');
+		if ((eq === -1 ? pair : pair.slice(0, eq)) === name) return eq === -1 ? '' : (decode(pair.slice(eq + 1)) ?? pair.slice(eq + 1));
+	}
+	return undefined;
 }
 
 function decode(segment: string): string | undefined {

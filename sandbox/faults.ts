@@ -2,8 +2,14 @@
  * Fault injection: armed faults fire on the next N matching API requests, before any processing
  * (so they do not count against rate limits), except drop-response, which lets the request run in
  * full (a call is really placed) and then destroys the socket instead of answering.
+ *
+ * A fault with `number` matches only requests (POST unless `method` says otherwise) whose JSON body
+ * has a `number` that is the same recipient, in any of the three documented forms: one customer's
+ * placement can fail while the rest of a batch goes through.
  */
 import type { ServerResponse } from 'node:http';
+import { nationalDigits } from './domain/numbers';
+import { isPlainObject } from './http/body';
 import { MESSAGES } from './http/envelope';
 import { errorResponse, write } from './http/response';
 import type { FaultKind, FaultSpec } from './types';
@@ -16,6 +22,8 @@ interface ArmedFault {
 	spec: FaultSpec;
 	remaining: number;
 	regex: RegExp | undefined;
+	/** National digits of `spec.number`, when given. */
+	digits: string | undefined;
 }
 
 export class FaultBook {
@@ -36,8 +44,13 @@ export class FaultBook {
 				throw new FaultError('pathRegex must be a valid regular expression.');
 			}
 		}
-		const method = spec.method?.toUpperCase();
-		this.armed.push({ spec: { ...spec, ...(method ? { method } : {}), count }, remaining: count, regex });
+		let digits: string | undefined;
+		if (spec.number !== undefined) {
+			digits = nationalDigits(spec.number) ?? undefined;
+			if (digits === undefined) throw new FaultError('number must be an Indian mobile number: 9812345678, 919812345678 or +919812345678.');
+		}
+		const method = spec.method?.toUpperCase() ?? (digits !== undefined ? 'POST' : undefined);
+		this.armed.push({ spec: { ...spec, ...(method ? { method } : {}), count }, remaining: count, regex, digits });
 	}
 
 	clear(): void {
@@ -48,11 +61,14 @@ export class FaultBook {
 		return this.armed.map((fault) => ({ ...fault.spec, count: fault.remaining }));
 	}
 
-	/** The first armed fault matching this request, consuming one of its uses. */
-	take(method: string, path: string): FaultKind | undefined {
+	/** The first armed fault matching this request (`body`: its parsed JSON, if any), consuming one of its uses. */
+	take(method: string, path: string, body?: unknown): FaultKind | undefined {
 		const index = this.armed.findIndex(
-			({ spec, regex }) =>
-				(spec.method === undefined || spec.method === method) && (spec.path === undefined || path.startsWith(spec.path)) && (regex === undefined || regex.test(path)),
+			({ spec, regex, digits }) =>
+				(spec.method === undefined || spec.method === method) &&
+				(spec.path === undefined || path.startsWith(spec.path)) &&
+				(regex === undefined || regex.test(path)) &&
+				(digits === undefined || (isPlainObject(body) && nationalDigits(body.number) === digits)),
 		);
 		if (index === -1) return undefined;
 		const fault = this.armed[index];

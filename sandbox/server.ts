@@ -75,7 +75,7 @@ async function handle(core: SandboxCore, req: IncomingMessage, res: ServerRespon
 		status: 0,
 		at,
 	});
-	const fault = core.faults.take(line.method, apiPath ?? line.pathname);
+	const fault = core.faults.take(line.method, apiPath ?? line.pathname, parsed.kind === 'json' ? parsed.value : undefined);
 	if (fault !== undefined && fault !== 'drop-response') {
 		entry.status = applyFault(fault, res);
 		return;

@@ -19,6 +19,8 @@ export interface SandboxOptions {
 	otpNumberLimit?: RateLimitOptions | false;
 	/** Historic calls seeded on the main demo account at start and on every reset; default 0. */
 	seedCalls?: number;
+	/** Every recording is a streamed WAV of this many bytes instead of a short tone (memory benchmarks). */
+	recordingBytes?: number;
 }
 
 export interface RunningSandbox {
@@ -60,6 +62,11 @@ export interface FaultSpec {
 	path?: string;
 	/** Regular expression (source) tested against the path relative to the API base; both path and pathRegex must match when given. */
 	pathRegex?: string;
+	/**
+	 * A recipient (9812345678, 919812345678 or +919812345678): the fault matches only requests whose JSON
+	 * body's `number` is the same recipient in any of these forms. Implies method POST unless `method` is given.
+	 */
+	number?: string;
 	/** Default 1. */
 	count?: number;
 }
