@@ -15,6 +15,7 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --otp-limit N       verification calls per number per window (default 5), or "unlimited"
   --otp-window-ms N   verification-call window in ms (default 600000)
   --seed-calls N      historic calls on the demo account (default 0)
+  --recording-mb N    every recording is a streamed WAV of N MB (1 MB = 2^20 bytes), e.g. 100
   --help`;
 
 function main(): void {
@@ -57,6 +58,7 @@ export function parseOptions(argv: string[]): SandboxOptions {
 			'otp-limit': { type: 'string' },
 			'otp-window-ms': { type: 'string' },
 			'seed-calls': { type: 'string' },
+			'recording-mb': { type: 'string' },
 			help: { type: 'boolean' },
 		},
 		strict: true,
@@ -79,6 +81,7 @@ export function parseOptions(argv: string[]): SandboxOptions {
 		rateLimit: limit(values['rate-limit'], values['window-ms'], 120, 60_000, '--rate-limit', '--window-ms'),
 		otpNumberLimit: limit(values['otp-limit'], values['otp-window-ms'], 5, 600_000, '--otp-limit', '--otp-window-ms'),
 		seedCalls: integer(values['seed-calls'] ?? '0', '--seed-calls', 0, 100_000),
+		...(values['recording-mb'] === undefined ? {} : { recordingBytes: integer(values['recording-mb'], '--recording-mb', 1, 4000) * 1024 * 1024 }),
 	};
 }
 

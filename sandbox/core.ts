@@ -27,7 +27,7 @@ export class SandboxCore implements SandboxControl {
 		this.clock = createClock(options.clock ?? { mode: 'real' });
 		this.limiter = limiterFor(options.rateLimit, DEFAULT_RATE_LIMIT);
 		this.historicCalls = options.seedCalls ?? 0;
-		this.api = { store: this.store, clock: this.clock, otpLimiter: limiterFor(options.otpNumberLimit, DEFAULT_OTP_NUMBER_LIMIT) };
+		this.api = { store: this.store, clock: this.clock, otpLimiter: limiterFor(options.otpNumberLimit, DEFAULT_OTP_NUMBER_LIMIT), recordingBytes: options.recordingBytes };
 		this.seedHistory();
 	}
 

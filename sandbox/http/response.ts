@@ -1,11 +1,14 @@
 /** What a handler produces, before it is written to the socket (or dropped, for the drop-response fault). */
 import type { ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { envelope, type EnvelopeFields } from './envelope';
 
 export interface Outgoing {
 	status: number;
 	headers: Record<string, string>;
 	body: Buffer;
+	/** A body too large to hold: sent instead of `body`, generated as it is read. */
+	stream?: { length: number; open(): Readable };
 }
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Outgoing {
@@ -17,6 +20,13 @@ export function errorResponse(code: number, details: string, fields: EnvelopeFie
 }
 
 export function write(res: ServerResponse, out: Outgoing): void {
+	if (out.stream) {
+		res.writeHead(out.status, { ...out.headers, 'Content-Length': String(out.stream.length) });
+		const body = out.stream.open();
+		res.once('close', () => body.destroy());
+		body.pipe(res);
+		return;
+	}
 	res.writeHead(out.status, { ...out.headers, 'Content-Length': String(out.body.length) });
 	res.end(out.body);
 }

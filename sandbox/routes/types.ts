@@ -10,6 +10,8 @@ export interface ApiContext {
 	clock: Clock;
 	/** Verification calls per (account, number); null = unlimited. */
 	otpLimiter: FixedWindowLimiter | null;
+	/** When set, every recording is a streamed WAV of this many bytes (--recording-mb). */
+	recordingBytes?: number;
 }
 
 export interface ApiRequest {

@@ -1,5 +1,8 @@
 /** GET /calls/:unique_id/recording: a valid WAV, byte ranges, and the documented 404s. */
+import { createHash } from 'node:crypto';
 import { MAGIC_NUMBERS, TIMINGS } from '../../sandbox';
+import { parseOptions } from '../../sandbox/cli';
+import { streamedRecordingFor, toneWav, wavHeader } from '../../sandbox/domain/wav';
 import { expectError, get, post, useSandbox, type Reply } from './helpers';
 
 const sandbox = useSandbox();
@@ -141,5 +144,75 @@ describe('Range requests', () => {
 		const reply = await recording(id, range);
 		expect(reply.status).toBe(200);
 		expect(reply.raw.equals(full)).toBe(true);
+	});
+});
+
+describe('large recordings (recordingBytes, the CLI\'s --recording-mb)', () => {
+	const SIZE = 8 * 1024 * 1024 + 7;
+	const large = useSandbox({ recordingBytes: SIZE });
+
+	async function largeCall(): Promise<string> {
+		const reply = await post(large(), '/calls', { type: 'audio_blast', number: MAGIC_NUMBERS.answered, audio_id: 12 });
+		large().control.advanceClock(TIMINGS.answerAfterMs + 400_000);
+		return String(reply.json.unique_id);
+	}
+	const fetchLarge = (id: string, range?: string): Promise<Reply> =>
+		get(large(), `/calls/${id}/recording`, { timeoutMs: 60_000, ...(range === undefined ? {} : { headers: { Range: range } }) });
+
+	it('serves a valid WAV of the configured size (rounded down to whole samples) with a matching Content-Length', async () => {
+		const reply = await fetchLarge(await largeCall());
+		expect(reply.status).toBe(200);
+		expect(reply.headers['content-type']).toBe('audio/wav');
+		expect(reply.raw.length).toBe(SIZE - 1);
+		expect(Number(reply.headers['content-length'])).toBe(reply.raw.length);
+		expectValidWav(reply.raw);
+	});
+
+	it('is the same tone as a short recording of the call, one second repeating', async () => {
+		const id = await largeCall();
+		const full = (await fetchLarge(id)).raw;
+		const callId = String(large().control.calls()[0].call_id);
+		const pitch = 300 + (createHash('sha256').update(callId).digest().readUInt16BE(0) % 500);
+		const oneSecond = toneWav(1, pitch).subarray(44);
+		expect(full.subarray(44, 44 + oneSecond.length).equals(oneSecond)).toBe(true);
+		const fifthSecond = 44 + 4 * oneSecond.length;
+		expect(full.subarray(fifthSecond, fifthSecond + oneSecond.length).equals(oneSecond)).toBe(true);
+	});
+
+	it('answers ranges from the same bytes, across the header and the data', async () => {
+		const id = await largeCall();
+		const full = (await fetchLarge(id)).raw;
+		for (const [start, end] of [
+			[0, 43],
+			[40, 70_000],
+			[5_000_000, 5_200_000],
+			[full.length - 10, full.length - 1],
+		]) {
+			const reply = await fetchLarge(id, `bytes=${start}-${end}`);
+			expect(reply.status).toBe(206);
+			expect(reply.headers['content-range']).toBe(`bytes ${start}-${end}/${full.length}`);
+			expect(Number(reply.headers['content-length'])).toBe(end - start + 1);
+			expect(reply.raw.equals(full.subarray(start, end + 1))).toBe(true);
+		}
+		expectError(await fetchLarge(id, `bytes=${full.length}-`), 416, 'The requested range cannot be satisfied.');
+	});
+
+	it('generates the bytes as they are read: a stream of a 4000 MB recording starts at once and is never built whole', () => {
+		const streamed = streamedRecordingFor('call-1', 4000 * 1024 * 1024);
+		expect(streamed.length).toBe(4000 * 1024 * 1024);
+		const header = wavHeader(streamed.length - 44);
+		const stream = streamed.open(0, streamed.length - 1);
+		// Generated on demand: the first read returns the header, and at most one chunk is buffered.
+		const first = stream.read(44) as Buffer | null;
+		expect(first?.equals(header)).toBe(true);
+		expect(stream.readableLength).toBeLessThanOrEqual(64 * 1024);
+		stream.destroy();
+		expect(() => streamedRecordingFor('call-1', 5 * 1024 * 1024 * 1024)).toThrow(RangeError);
+	});
+
+	it('--recording-mb N sets recordingBytes to N MiB; without it recordings stay short', () => {
+		expect(parseOptions(['--recording-mb', '100']).recordingBytes).toBe(100 * 1024 * 1024);
+		expect(parseOptions([]).recordingBytes).toBeUndefined();
+		expect(() => parseOptions(['--recording-mb', '0'])).toThrow('--recording-mb must be a whole number from 1 to 4000.');
 	});
 });
