@@ -21,6 +21,49 @@ describe('GET /__sandbox/otp/:request_id', () => {
 	});
 });
 
+describe('GET /__sandbox/otp?number=', () => {
+	const byNumber = (number: string) => get(sandbox(), `/__sandbox/otp?number=${number}`);
+
+	it('finds the request by any of the three number forms, in the same shape as by request id', async () => {
+		const sent = await post(sandbox(), '/otp/send', { number: '919812345678', code: '4321' });
+		const byId = await get(sandbox(), `/__sandbox/otp/${String(sent.json.request_id)}`);
+		expect(byId.status).toBe(200);
+		for (const form of ['9812345678', '919812345678', '+919812345678', '%2B919812345678']) {
+			const reply = await byNumber(form);
+			expect(reply.status).toBe(200);
+			expect(reply.json).toEqual(byId.json);
+		}
+		expect(byId.json).toMatchObject({ number: '+919812345678', code: '4321' });
+	});
+
+	it('the newest request wins: later on the clock, or sent later at the same instant, from any account', async () => {
+		await post(sandbox(), '/otp/send', { number: '9812345678', code: '1111' });
+		const second = await post(sandbox(), '/otp/send', { number: '+919812345678', code: '2222' });
+		expect((await byNumber('9812345678')).json).toMatchObject({ request_id: second.json.request_id, code: '2222' });
+
+		await post(sandbox(), '/__sandbox/clock/advance', { ms: 1000 });
+		const other = (await get(sandbox(), '/__sandbox/fixtures')).json.accounts as Array<{ api_key: string; api_secret: string }>;
+		const third = await post(sandbox(), '/otp/send', { number: '9812345678', code: '3333' }, { auth: { key: other[1].api_key, secret: other[1].api_secret } });
+		expect(third.status).toBe(200);
+		expect((await byNumber('919812345678')).json).toMatchObject({ request_id: third.json.request_id, code: '3333' });
+		// Another number's requests are not mixed in.
+		await post(sandbox(), '/otp/send', { number: '9812345679', code: '4444' });
+		expect((await byNumber('9812345678')).json).toMatchObject({ code: '3333' });
+	});
+
+	it('no request for the number → enveloped 404 naming it; a malformed or missing number → 400', async () => {
+		await post(sandbox(), '/otp/send', { number: '9812345678', code: '1234' });
+		expectError(await byNumber('9898989898'), 404, 'No verification request has been sent to +919898989898 yet.');
+		for (const bad of ['98123', '09812345678', '98%2012345678', 'abc', '5812345678']) {
+			const reply = await byNumber(bad);
+			expectError(reply, 400);
+			expect(reply.json.details).toMatch(/^number: A valid Indian mobile number is required\./);
+		}
+		expectError(await get(sandbox(), '/__sandbox/otp'), 400);
+		expectError(await byNumber(''), 400);
+	});
+});
+
 describe('clock', () => {
 	it('GET /__sandbox/clock and POST /__sandbox/clock/advance', async () => {
 		const before = await get(sandbox(), '/__sandbox/clock');
