@@ -13,7 +13,7 @@
  *
  * Options: --quick (150 items, fewer overhead rounds), --skip-build (use the existing dist/),
  * --routes=node,http,httpBatching,httpRetry  --modes=solo,shared  --no-overhead  --only-overhead
- * --overhead-rounds=N (default 3).
+ * --overhead-rounds=N (default 3). --only=retry runs only n8n's Retry scenario instead (bench/n8n/retry.ts).
  * BENCH_KEEP=1 keeps the temporary n8n user folder. A script, not a test: it asserts nothing about speed.
  */
 import * as fs from 'node:fs';
@@ -25,6 +25,7 @@ import { formatDuration, log, sleep, stopAllLongRunning } from '../../e2e/lib/pr
 import { ensureRuntime } from '../../e2e/lib/runtime';
 import { executeWorkflow, type ExecutionResult } from './execute';
 import { measureRun, numberKey, type RateLimit, type RunMeasure } from './metrics';
+import { runRetryBench } from './retry';
 import { buildAndPackPrivately, type PrivatePack } from './pack';
 import { requestLog, resetSandbox, sandboxCalls, startOtherClient, type OtherClient } from './sandbox-http';
 import { LIMITED_CREDENTIAL, startBenchStack, UNLIMITED_CREDENTIAL, type BenchStack } from './stack';
@@ -49,6 +50,7 @@ const { values: args } = parseArgs({
 		'no-overhead': { type: 'boolean', default: false },
 		'only-overhead': { type: 'boolean', default: false },
 		'overhead-rounds': { type: 'string' },
+		only: { type: 'string' },
 	},
 	strict: true,
 });
@@ -231,6 +233,10 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	const runtime = await ensureRuntime();
 	state.pack = await buildAndPackPrivately({ skipBuild: args['skip-build'] });
+	if (args.only !== undefined) {
+		if (args.only !== 'retry') throw new Error(`Unknown --only=${args.only} (known: retry).`);
+		return await runRetryBench({ runtime, packed: state.pack, rate: RATE, onStop: (stop) => (state.stop = stop) });
+	}
 	const stack = await startBenchStack({
 		runtime,
 		packed: state.pack,
