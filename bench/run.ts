@@ -1,8 +1,9 @@
 /**
  * Transport benchmark: `npm run bench` (add `-- --quick` for a smaller run). Runs the real node
  * through n8n-core's WorkflowExecute against the sandbox with a scaled rate window (120 requests
- * per 10 s instead of per minute) and prints one line per scenario; `--only=solo,shared,dropped,overhead`
- * picks some. A script, not a test: it asserts nothing. docs/notes/resilience-readme.md defines
+ * per 10 s instead of per minute) and prints one line per scenario; `--only=solo,shared,dropped,overhead,memory`
+ * picks some. `memory` runs Download Recording of a 100 MB recording in a real n8n (e2e/n8n-runtime), in
+ * filesystem mode and in queue mode's default (database) mode: bench/queue/memory.ts. A script, not a test: it asserts nothing. docs/notes/resilience-readme.md defines
  * each figure.
  */
 import { startSandbox, type LoggedRequest, type RunningSandbox } from '../sandbox';
@@ -17,6 +18,7 @@ import {
 	startOtherClient,
 } from './lib';
 import { measureOverhead } from './overhead';
+import { measureRecordingMemory } from './queue/memory';
 
 const quick = process.argv.includes('--quick');
 /** `--only=shared,overhead` runs some scenarios: solo, shared, dropped, overhead. */
@@ -29,6 +31,8 @@ const OTHER_SHARE = 0.25;
 const DROP_SHARE = 0.05;
 const OVERHEAD_ITEMS = quick ? 500 : 1000;
 const OVERHEAD_ROUNDS = quick ? 3 : 5;
+/** The recording the memory scenario downloads (the sandbox's --recording-mb). */
+const RECORDING_MB = 100;
 
 const label = (text: string) => process.stdout.write(`# ${text}\n`);
 const line = (text: string) => process.stdout.write(`${text}\n`);
@@ -126,6 +130,13 @@ async function overhead(): Promise<void> {
 	line(`overhead: ${fixed(result.placeCall, 2)} ms/item`);
 }
 
+async function memory(): Promise<void> {
+	for (const result of await measureRecordingMemory(RECORDING_MB)) {
+		label(result.detail);
+		line(`memory: ${fixed(result.growthMb)} MB peak growth downloading a ${RECORDING_MB} MB recording (${result.mode})`);
+	}
+}
+
 async function main(): Promise<void> {
 	label(`Agentive Voice transport benchmark${quick ? ' (quick)' : ''}: N = ${N}, rate limit ${RATE.limit} per ${RATE.windowMs / 1000} s`);
 	if (wanted('solo')) {
@@ -137,6 +148,7 @@ async function main(): Promise<void> {
 	if (wanted('shared')) await shared();
 	if (wanted('dropped')) await dropped();
 	if (wanted('overhead')) await overhead();
+	if (wanted('memory')) await memory();
 }
 
 main().then(

@@ -11,6 +11,11 @@
  *
  * Options: --skip-build (use the existing dist/), --fresh (delete the n8n user folder first),
  * --port N (n8n, default 5678), --sandbox-port N (default 8787), --seed-calls N (default 40).
+ *
+ * Queue mode (`npm start -- --queue --workers 2`): the same, scaled out the way n8n scales: Redis and
+ * PostgreSQL (Debian's packages, installed with apt-get when missing; data in <user folder>/queue), one
+ * main on the port above and N `n8n worker` processes (--workers N, default 2; --concurrency C jobs
+ * each, default 10), all sharing the user folder. See e2e/lib/queue-stack.ts.
  * The user folder defaults to ~/.local/share/n8n-nodes-agentive-voice/n8n-user
  * (override with AGENTIVE_N8N_USER_FOLDER).
  */
@@ -20,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { buildAndPack } from '../e2e/lib/package';
 import { formatDuration, log, stopAllLongRunning } from '../e2e/lib/proc';
 import { ensureRuntime } from '../e2e/lib/runtime';
+import { startQueueStack, type QueueStack } from '../e2e/lib/queue-stack';
 import { DEFAULT_OWNER, EXAMPLE_FILES_FOLDER, SANDBOX_CREDENTIAL, defaultUserFolder, loadExampleWorkflows, startStack, type Stack } from '../e2e/lib/stack';
 
 function integer(text: string, name: string): number {
@@ -28,7 +34,13 @@ function integer(text: string, name: string): number {
 	return value;
 }
 
-const state: { stack?: Stack; stopping: boolean; since: number } = { stopping: false, since: 0 };
+function count(text: string, name: string, max: number): number {
+	const value = Number(text);
+	if (!/^\d+$/.test(text) || value < 1 || value > max) throw new Error(`${name} must be a whole number from 1 to ${max}.`);
+	return value;
+}
+
+const state: { stack?: { stop(): Promise<void> }; stopQueue?: () => Promise<void>; stopping: boolean; since: number } = { stopping: false, since: 0 };
 
 async function shutdown(reason: string, code: number): Promise<void> {
 	if (state.stopping) {
@@ -42,6 +54,7 @@ async function shutdown(reason: string, code: number): Promise<void> {
 	state.since = Date.now();
 	log(`${reason} Stopping n8n and the sandbox…`);
 	if (state.stack) await state.stack.stop();
+	else if (state.stopQueue) await state.stopQueue(); // queue mode, interrupted during start-up
 	else await stopAllLongRunning(); // interrupted during start-up; running installs are killed on exit
 	log('Stopped.');
 	process.exit(code);
@@ -58,9 +71,15 @@ async function main(): Promise<number> {
 			port: { type: 'string', default: '5678' },
 			'sandbox-port': { type: 'string', default: '8787' },
 			'seed-calls': { type: 'string', default: '40' },
+			queue: { type: 'boolean' },
+			workers: { type: 'string' },
+			concurrency: { type: 'string' },
 		},
 		strict: true,
 	});
+	if (!values.queue && (values.workers !== undefined || values.concurrency !== undefined)) {
+		throw new Error('--workers and --concurrency need --queue (npm start -- --queue --workers 2).');
+	}
 	const started = Date.now();
 	const userFolder = defaultUserFolder();
 	if (values.fresh && fs.existsSync(userFolder)) {
@@ -75,6 +94,20 @@ async function main(): Promise<number> {
 
 	// The local-file example writes here; n8n 2.x lets file nodes use only the folders it is told.
 	fs.mkdirSync(EXAMPLE_FILES_FOLDER, { recursive: true });
+	if (values.queue) {
+		return await startQueue({
+			packed,
+			runtime,
+			workflows,
+			userFolder,
+			started,
+			n8nPort: integer(values.port as string, '--port'),
+			sandboxPort: integer(values['sandbox-port'] as string, '--sandbox-port'),
+			seedCalls: Number(values['seed-calls']),
+			workers: count(values.workers ?? '2', '--workers', 16),
+			concurrency: count(values.concurrency ?? '10', '--concurrency', 100),
+		});
+	}
 	const stack = await startStack({
 		n8nEnv: { N8N_RESTRICT_FILE_ACCESS_TO: `~/.n8n-files;${EXAMPLE_FILES_FOLDER}` },
 		runtime,
@@ -120,6 +153,80 @@ async function main(): Promise<number> {
 	// If either process dies on its own, stop the other and fail.
 	const n8nExit = stack.n8n.running ? waitForExit(stack, 'n8n') : Promise.resolve('n8n');
 	const which = await Promise.race([n8nExit, waitForExit(stack, 'sandbox')]);
+	if (!state.stopping) await shutdown(`The ${which} process exited unexpectedly (see the logs above).`, 1);
+	return 1;
+}
+
+interface QueueStart {
+	packed: Awaited<ReturnType<typeof buildAndPack>>;
+	runtime: Awaited<ReturnType<typeof ensureRuntime>>;
+	workflows: ReturnType<typeof loadExampleWorkflows>;
+	userFolder: string;
+	started: number;
+	n8nPort: number;
+	sandboxPort: number;
+	seedCalls: number;
+	workers: number;
+	concurrency: number;
+}
+
+/** `npm start -- --queue --workers N`. */
+async function startQueue(options: QueueStart): Promise<number> {
+	const stack: QueueStack = await startQueueStack({
+		n8nEnv: { N8N_RESTRICT_FILE_ACCESS_TO: `~/.n8n-files;${EXAMPLE_FILES_FOLDER}` },
+		runtime: options.runtime,
+		packed: options.packed,
+		userFolder: options.userFolder,
+		workers: options.workers,
+		concurrency: options.concurrency,
+		n8nPort: options.n8nPort,
+		sandboxPort: options.sandboxPort,
+		seedCalls: options.seedCalls,
+		owner: DEFAULT_OWNER,
+		workflows: options.workflows,
+		keepExistingWorkflows: true,
+		onStop: (stop) => {
+			state.stopQueue = stop;
+		},
+	});
+	state.stack = stack;
+	if (state.stopping) {
+		await stack.stop();
+		return 0;
+	}
+	const { main, sandbox, owner, workers } = stack;
+	const examples =
+		stack.importedWorkflows.length + stack.skippedWorkflows.length === 0
+			? 'none yet'
+			: `${stack.importedWorkflows.length} imported, ${stack.skippedWorkflows.length} already present (kept as they are)`;
+	const lines = [
+		'',
+		`  n8n in queue mode with ${options.packed.name}@${options.packed.version} is running (ready in ${formatDuration(Date.now() - options.started)}).`,
+		'',
+		`  n8n editor     ${main.baseUrl}/   (the main: editor, triggers, webhooks, forms)`,
+		`  Workers        ${workers.length} × \`n8n worker --concurrency=${options.concurrency}\` (health checks ${workers.map((worker) => worker.baseUrl).join(', ')})`,
+		`  Queue          Redis 127.0.0.1:${stack.redis.port}`,
+		`  Database       PostgreSQL 127.0.0.1:${stack.postgres.port}, database ${stack.postgres.database}`,
+		`  Login          ${owner.email}`,
+		`  Password       ${owner.password}`,
+		`  Credential     "${SANDBOX_CREDENTIAL.name}" (type Agentive Voice API) -> ${sandbox.url}`,
+		`  Sandbox API    ${sandbox.url}   (publishable key ${sandbox.apiKey})`,
+		`  Examples       ${examples}`,
+		`  n8n data       ${main.userFolder}   (Redis and PostgreSQL data in ${path.join(main.userFolder, 'queue')})`,
+		`  Logs           ${path.join(main.userFolder, '{n8n,worker-N,sandbox,redis,postgres}.log')}`,
+		'',
+		'  Press Ctrl-C to stop the workers, the main, Redis, PostgreSQL and the sandbox.',
+		'',
+	];
+	process.stdout.write(`${lines.join('\n')}\n`);
+	const exits: Array<Promise<string>> = [
+		main.exited().then(() => 'n8n main'),
+		sandbox.process.exited.then(() => 'sandbox'),
+		stack.redis.process.exited.then(() => 'Redis'),
+		stack.postgres.process.exited.then(() => 'PostgreSQL'),
+		...workers.map((worker, index) => worker.exited().then(() => `worker ${index + 1}`)),
+	];
+	const which = await Promise.race(exits);
 	if (!state.stopping) await shutdown(`The ${which} process exited unexpectedly (see the logs above).`, 1);
 	return 1;
 }

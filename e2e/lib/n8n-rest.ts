@@ -124,6 +124,14 @@ export class N8nRest {
 		return response;
 	}
 
+	/** GET a binary body (e.g. /rest/binary-data?id=…&action=download) with the session cookie. */
+	async rawBinary(url: string, params?: Record<string, unknown>): Promise<{ status: number; data: Buffer }> {
+		const headers: Record<string, string> = { 'browser-id': this.browserId };
+		if (this.cookie) headers.cookie = this.cookie;
+		const response = await this.http.request<ArrayBuffer>({ method: 'GET', url, params, headers, responseType: 'arraybuffer' });
+		return { status: response.status, data: Buffer.from(response.data) };
+	}
+
 	/** Request that unwraps n8n's { data } envelope and throws on a non-2xx status. */
 	async request<T>(method: Method, url: string, body?: unknown, params?: Record<string, unknown>): Promise<T> {
 		const response = await this.raw(method, url, body, params);

@@ -27,6 +27,13 @@ export interface N8nOptions {
 	logFile?: string;
 	/** Extra environment variables for n8n and its CLI. */
 	env?: Record<string, string>;
+	/**
+	 * 'main' (default): `n8n start`. 'worker': `n8n worker --concurrency=N` (queue mode, see
+	 * ./queue-stack.ts); `port` is then its health-check server (QUEUE_HEALTH_CHECK_PORT), it has no REST API.
+	 */
+	role?: 'main' | 'worker';
+	/** Jobs a worker runs at once (default 1). */
+	concurrency?: number;
 }
 
 /** A credential as `n8n import:credentials` takes it; `data` in clear text (n8n encrypts it). */
@@ -50,6 +57,7 @@ export interface WorkflowImport {
 
 const ENCRYPTION_KEY_FILE = 'e2e-encryption-key';
 const READY_LINE = 'Editor is now accessible via';
+const WORKER_READY_LINE = 'n8n worker is now ready';
 
 export async function freePort(): Promise<number> {
 	return await new Promise((resolve, reject) => {
@@ -109,6 +117,15 @@ export class N8n {
 		return this._rest;
 	}
 
+	get role(): 'main' | 'worker' {
+		return this.options.role ?? 'main';
+	}
+
+	/** Process id of the running n8n (the Node process that runs the executions), if any. */
+	get pid(): number | undefined {
+		return this.running ? this.proc?.child.pid : undefined;
+	}
+
 	get running(): boolean {
 		return !!this.proc && this.proc.child.exitCode === null && this.proc.child.signalCode === null;
 	}
@@ -122,7 +139,8 @@ export class N8n {
 			if (['NODE_OPTIONS', 'NODE_ENV'].includes(key) || /^(npm_|N8N_|DB_|JEST_)/.test(key)) continue;
 			inherited[key] = value;
 		}
-		const url = this.port ? `http://127.0.0.1:${this.port}/` : undefined;
+		const worker = this.role === 'worker';
+		const url = this.port && !worker ? `http://127.0.0.1:${this.port}/` : undefined;
 		const settings: Record<string, string> = {
 			// As in n8n's Docker image.
 			NODE_ENV: 'production',
@@ -149,7 +167,10 @@ export class N8n {
 			N8N_RUNNERS_MODE: 'internal',
 			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 			...(this.brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(this.brokerPort) } : {}),
-			...(this.port ? { N8N_PORT: String(this.port) } : {}),
+			...(this.port && !worker ? { N8N_PORT: String(this.port) } : {}),
+			...(this.port && worker
+				? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }
+				: {}),
 			...(url ? { N8N_EDITOR_BASE_URL: url, N8N_WEBHOOK_URL: url } : {}),
 			...this.options.env,
 			...overrides,
@@ -227,7 +248,7 @@ export class N8n {
 		}
 	}
 
-	/** `n8n start`; resolves once the REST API answers and the editor is up. */
+	/** `n8n start` (or `n8n worker`); resolves once the REST API answers and the editor is up (a worker: once it takes jobs). */
 	async start(options: { timeoutMs?: number } = {}): Promise<void> {
 		if (this.running) throw new Error('n8n is already running.');
 		if (!this.port) this.port = await freePort();
@@ -237,10 +258,12 @@ export class N8n {
 		if (!this.brokerPort) this.brokerPort = await freePort();
 		const timeoutMs = options.timeoutMs ?? 180_000;
 		const started = Date.now();
-		fs.writeFileSync(this.logFile, `--- n8n start ${new Date().toISOString()} on port ${this.port}\n`, { flag: 'a' });
+		fs.writeFileSync(this.logFile, `--- n8n ${this.role === 'worker' ? 'worker' : 'start'} ${new Date().toISOString()} on port ${this.port}\n`, { flag: 'a' });
 		const logOffset = fs.statSync(this.logFile).size;
 		const out = fs.openSync(this.logFile, 'a');
-		this.proc = startLongRunning(this.options.runtime.node, [this.options.runtime.n8nBin, 'start'], {
+		const worker = this.role === 'worker';
+		const command = worker ? ['worker', `--concurrency=${this.options.concurrency ?? 1}`] : ['start'];
+		this.proc = startLongRunning(this.options.runtime.node, [this.options.runtime.n8nBin, ...command], {
 			cwd: this.userFolder,
 			env: this.env(),
 			stdio: ['ignore', out, out],
@@ -256,7 +279,11 @@ export class N8n {
 				throw new Error(`n8n was not ready within ${formatDuration(timeoutMs)}. Last lines of ${this.logFile}:\n${this.logTail(40)}`);
 			}
 			await sleep(250);
-			ready = this.readLog(logOffset).includes(READY_LINE) && (await this.probe('/healthz/readiness'));
+			ready = this.readLog(logOffset).includes(worker ? WORKER_READY_LINE : READY_LINE) && (await this.probe('/healthz/readiness'));
+		}
+		if (worker) {
+			log(`n8n ${this.options.runtime.n8nVersion} worker ready (health check ${this.baseUrl}) after ${formatDuration(Date.now() - started)}.`);
+			return;
 		}
 		this._rest = new N8nRest(this.baseUrl);
 		log(`n8n ${this.options.runtime.n8nVersion} ready on ${this.baseUrl} after ${formatDuration(Date.now() - started)}.`);
