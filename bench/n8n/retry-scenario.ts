@@ -17,7 +17,7 @@
  */
 import axios from 'axios';
 import type { WorkflowImport } from '../../e2e/lib/n8n';
-import { decodeExecutionData, type N8nRest, type RunData } from '../../e2e/lib/n8n-rest';
+import { decodeExecutionData, type ExecutionSummary, type N8nRest, type RunData } from '../../e2e/lib/n8n-rest';
 import { CREDENTIAL_TYPE, NODE_TYPES } from '../../e2e/lib/paths';
 import { sleep } from '../../e2e/lib/proc';
 import type { LoggedRequest, PublicCall } from '../../sandbox/types';
@@ -184,27 +184,65 @@ export interface Blast {
 
 const TERMINAL = new Set(['success', 'error', 'crashed', 'canceled']);
 
+/** A dropped or refused connection (n8n under heavy load), as opposed to an HTTP answer. */
+function isNetworkError(error: unknown): boolean {
+	const code = (error as { code?: string }).code;
+	return axios.isAxiosError(error) && error.response === undefined && code !== undefined;
+}
+
+/** An idempotent REST step, tried again after a dropped connection (up to 5 times). */
+export async function again<T>(step: () => Promise<T>): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await step();
+		} catch (error) {
+			if (!isNetworkError(error) || attempt >= 5) throw error;
+			await sleep(2000 * attempt);
+		}
+	}
+}
+
+/** Publishes (activates) the workflows, so their production webhooks are registered. */
+export async function activateAll(rest: N8nRest, workflowIds: string[]): Promise<void> {
+	for (const id of workflowIds) {
+		await again(async () => {
+			if (!(await rest.getWorkflow(id)).active) await rest.activateWorkflow(id);
+		});
+	}
+}
+
+async function newExecution(rest: N8nRest, workflowId: string, known: Set<string>, filter: (execution: ExecutionSummary) => boolean = () => true) {
+	return (await again(() => rest.listExecutions({ workflowId }, 100))).find((execution) => !known.has(String(execution.id)) && filter(execution));
+}
+
 /**
  * POSTs the batch to the workflow's production webhook (it answers at once) and waits for the
  * execution it started. A 404 means the webhook is not registered yet (nothing ran): try again.
  */
-export async function startBlast(rest: N8nRest, baseUrl: string, workflowId: string, body: { numbers: string[]; refPrefix: string }, timeoutMs = 240_000): Promise<Blast> {
-	const known = new Set((await rest.listExecutions({ workflowId }, 100)).map((execution) => String(execution.id)));
+export async function startBlast(rest: N8nRest, baseUrl: string, workflowId: string, body: { numbers: string[]; refPrefix: string }, timeoutMs = 300_000): Promise<Blast> {
+	const known = new Set((await again(() => rest.listExecutions({ workflowId }, 100))).map((execution) => String(execution.id)));
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const response = await axios.post(`${baseUrl}/webhook/${webhookPath(workflowId)}`, body, { validateStatus: () => true, timeout: 30_000 });
-		if (response.status === 200) break;
-		if (response.status !== 404 || Date.now() > deadline) throw new Error(`Webhook of ${workflowId} answered ${response.status}: ${JSON.stringify(response.data)}`);
+		try {
+			const response = await axios.post(`${baseUrl}/webhook/${webhookPath(workflowId)}`, body, { validateStatus: () => true, timeout: 60_000 });
+			if (response.status === 200) break;
+			if (response.status !== 404 || Date.now() > deadline) throw new Error(`Webhook of ${workflowId} answered ${response.status}: ${JSON.stringify(response.data)}`);
+		} catch (error) {
+			// The connection dropped: the execution may have started all the same. Never start a second one.
+			if (!isNetworkError(error)) throw error;
+			await sleep(3000);
+			if (await newExecution(rest, workflowId, known)) break;
+		}
 		await sleep(500);
 	}
 	for (;;) {
-		const fresh = (await rest.listExecutions({ workflowId }, 100)).find((execution) => !known.has(String(execution.id)));
+		const fresh = await newExecution(rest, workflowId, known);
 		if (fresh && TERMINAL.has(fresh.status)) {
-			const detail = await rest.getExecution(String(fresh.id));
+			const detail = await again(() => rest.getExecution(String(fresh.id)));
 			return { executionId: String(fresh.id), status: detail.status, runData: decodeExecutionData(detail) };
 		}
 		if (Date.now() > deadline) throw new Error(`No finished execution of ${workflowId} within ${timeoutMs / 1000} s.`);
-		await sleep(500);
+		await sleep(1000);
 	}
 }
 
@@ -215,19 +253,34 @@ export interface Retried extends Blast {
 	workflowNodes: Array<Record<string, unknown>>;
 }
 
-/** Executions › Retry, exactly as the editor sends it. */
-export async function retryExecution(rest: N8nRest, executionId: string, kind: RetryKind): Promise<Retried> {
-	const response = await rest.raw('POST', `/rest/executions/${encodeURIComponent(executionId)}/retry`, kind === 'current' ? { loadWorkflow: true } : undefined);
-	if (response.status !== 200) throw new Error(`Retry of execution ${executionId} answered ${response.status}: ${JSON.stringify(response.data)}`);
-	const started = (response.data as { data: { id: string } }).data;
-	const detail = await rest.waitForExecution(String(started.id), 240_000);
+/**
+ * Executions › Retry, exactly as the editor sends it. n8n answers when the retry has finished; if the
+ * connection drops first, the retry is found by its retryOf instead (it is never sent twice).
+ */
+export async function retryExecution(rest: N8nRest, workflowId: string, executionId: string, kind: RetryKind): Promise<Retried> {
+	const known = new Set((await again(() => rest.listExecutions({ workflowId }, 100))).map((execution) => String(execution.id)));
+	let retryId: string | undefined;
+	try {
+		const response = await rest.raw('POST', `/rest/executions/${encodeURIComponent(executionId)}/retry`, kind === 'current' ? { loadWorkflow: true } : undefined);
+		if (response.status !== 200) throw new Error(`Retry of execution ${executionId} answered ${response.status}: ${JSON.stringify(response.data)}`);
+		retryId = String((response.data as { data: { id: string } }).data.id);
+	} catch (error) {
+		if (!isNetworkError(error)) throw error;
+		const deadline = Date.now() + 120_000;
+		while (retryId === undefined) {
+			await sleep(2000);
+			retryId = (await newExecution(rest, workflowId, known, (execution) => String(execution.retryOf) === executionId))?.id;
+			if (retryId === undefined && Date.now() > deadline) throw new Error(`The retry of execution ${executionId} dropped its connection and did not show up.`);
+		}
+	}
+	const detail = await again(() => rest.waitForExecution(String(retryId), 300_000));
 	return {
 		executionId: String(detail.id),
 		status: detail.status,
 		runData: decodeExecutionData(detail),
 		retryOf: String((detail as { retryOf?: unknown }).retryOf ?? ''),
 		mode: detail.mode,
-		workflowNodes: ((detail.workflowData as { nodes?: Array<Record<string, unknown>> } | undefined)?.nodes ?? []),
+		workflowNodes: (detail.workflowData as { nodes?: Array<Record<string, unknown>> } | undefined)?.nodes ?? [],
 	};
 }
 
@@ -236,7 +289,7 @@ export async function retryExecution(rest: N8nRest, executionId: string, kind: R
  * harmless edit (a note on the Agentive Voice node), as a user fixing the workflow would.
  */
 export async function saveEditedWorkflow(rest: N8nRest, workflowId: string, note: string): Promise<void> {
-	const workflow = await rest.getWorkflow(workflowId);
+	const workflow = await again(() => rest.getWorkflow(workflowId));
 	const nodes = workflow.nodes.map((node) => (node.name === RETRY_NODE_NAME ? { ...node, notes: note } : node));
 	await rest.request('PATCH', `/rest/workflows/${encodeURIComponent(workflowId)}`, {
 		versionId: workflow.versionId,
@@ -332,7 +385,7 @@ export async function runVariant(ctx: ScenarioContext, variant: RetryVariant, se
 	const logAfterFirst = await ctx.sandbox.log();
 	const beforeRetry = perNumberCalls(await ctx.sandbox.calls(), numbers);
 	if (variant.retryKind === 'current') await saveEditedWorkflow(ctx.rest, workflowId, `Edited before retrying execution ${first.executionId}`);
-	const retry = await retryExecution(ctx.rest, first.executionId, variant.retryKind);
+	const retry = await retryExecution(ctx.rest, workflowId, first.executionId, variant.retryKind);
 	const logAll = await ctx.sandbox.log();
 	const calls = await ctx.sandbox.calls();
 	const afterRetry = perNumberCalls(calls, numbers);

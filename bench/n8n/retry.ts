@@ -15,7 +15,7 @@ import { formatDuration, log } from '../../e2e/lib/proc';
 import type { Runtime } from '../../e2e/lib/runtime';
 import type { RateLimit } from './metrics';
 import type { PrivatePack } from './pack';
-import { allVariants, retryLine, RetrySandbox, retryWorkflows, runVariant, variantDetail, variantName, type RetryMeasure } from './retry-scenario';
+import { activateAll, allVariants, retryLine, RetrySandbox, retryWorkflows, runVariant, variantDetail, variantName, type RetryMeasure } from './retry-scenario';
 import { LIMITED_CREDENTIAL, startBenchStack } from './stack';
 
 export interface RetryBenchOptions {
@@ -30,7 +30,7 @@ export async function runRetryBench(options: RetryBenchOptions): Promise<void> {
 	const workflows = retryWorkflows(LIMITED_CREDENTIAL, false);
 	const stack = await startBenchStack({ runtime: options.runtime, packed: options.packed, rate: options.rate, onStop: options.onStop, workflows: () => workflows });
 	options.packed.remove();
-	for (const workflow of workflows) await stack.n8n.rest.activateWorkflow(workflow.id as string);
+	await activateAll(stack.n8n.rest, workflows.map((workflow) => workflow.id as string));
 	const sandbox = new RetrySandbox(stack.limited.controlUrl ?? `${stack.limited.origin}/__sandbox`);
 	const ctx = { rest: stack.n8n.rest, baseUrl: stack.n8n.baseUrl, sandbox };
 	process.stdout.write(

@@ -19,6 +19,7 @@ import { log } from '../lib/proc';
 import { SANDBOX_CREDENTIAL, type Stack } from '../lib/stack';
 import { numberKey } from '../../bench/n8n/metrics';
 import {
+	activateAll,
 	allVariants,
 	FAILING_ITEM,
 	lastRunItems,
@@ -50,7 +51,7 @@ describe('n8n Retry of a failed execution never dials a customer twice', () => {
 	beforeAll(async () => {
 		stack = await bootSuiteStack(LABEL, { workflows: retryWorkflows(SANDBOX_CREDENTIAL, false), seedCalls: 0 });
 		const rest = stack.n8n.rest;
-		for (const workflow of retryWorkflows(SANDBOX_CREDENTIAL, false)) await rest.activateWorkflow(workflow.id as string);
+		await activateAll(rest, retryWorkflows(SANDBOX_CREDENTIAL, false).map((workflow) => workflow.id as string));
 		ctx = { rest, baseUrl: stack.n8n.baseUrl, sandbox: new RetrySandbox(`${stack.sandbox.origin}/__sandbox`) };
 	});
 
@@ -130,13 +131,17 @@ describe('n8n Retry of a failed execution never dials a customer twice', () => {
 		);
 		const callsOfA = new Set(seeded.map((call) => call.unique_id));
 		expect(callsOfA.size).toBe(RETRY_N);
+		// Item 31's customer called in 10 s ago. Without a later call, B's own lookup after its failed
+		// placement (same Reference ID, same number) would take A's call for item 31 (the documented
+		// residual risk of reused Reference IDs), and B would not fail at all.
+		await ctx.sandbox.seed([{ number: numbers[FAILING_ITEM - 1], direction: 'inbound', created_at: Date.now() - 10_000, status: 'completed', duration_sec: 30 }]);
 
 		await ctx.sandbox.failNumber(numbers[FAILING_ITEM - 1], 3);
 		const blastB = await startBlast(ctx.rest, ctx.baseUrl, workflowId, { numbers, refPrefix: 'promo' });
 		await ctx.sandbox.clearFaults();
 		expect(blastB.status).toBe('error');
 		const beforeRetry = perNumberCalls(await ctx.sandbox.calls(), numbers);
-		const retry = await retryExecution(ctx.rest, blastB.executionId, 'original');
+		const retry = await retryExecution(ctx.rest, workflowId, blastB.executionId, 'original');
 		expect(retry.status).toBe('success');
 
 		const afterRetry = perNumberCalls(await ctx.sandbox.calls(), numbers);
