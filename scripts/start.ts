@@ -6,7 +6,8 @@
  *   2. install the pinned n8n runtime if needed   (e2e/n8n-runtime; first run only, ~7 min)
  *   3. start the sandbox                          (sandbox/cli.ts --port 8787 --seed-calls 40)
  *   4. install the tarball into the n8n user folder like Settings > Community nodes does
- *   5. create the credential "Agentive Voice (sandbox)" and import examples/*.json
+ *   5. create the credential "Agentive Voice (sandbox)" and import examples/*.json (the AI-agent example's
+ *      model is the scripted demo model, e2e/model-server, started on a free port with its credential)
  *   6. start n8n, set up the owner account, print the login
  *
  * Options: --skip-build (use the existing dist/), --fresh (delete the n8n user folder first),
@@ -22,6 +23,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { AGENT_WORKFLOW_ID, chatWebhookId, modelCredential } from '../e2e/lib/ai-agent';
+import { demoResponder } from '../e2e/model-server/demo';
+import { startModelServer } from '../e2e/model-server/server';
 import { buildAndPack } from '../e2e/lib/package';
 import { formatDuration, log, stopAllLongRunning } from '../e2e/lib/proc';
 import { ensureRuntime } from '../e2e/lib/runtime';
@@ -108,7 +112,11 @@ async function main(): Promise<number> {
 			concurrency: count(values.concurrency ?? '10', '--concurrency', 100),
 		});
 	}
+	// The AI-agent example's model: the scripted demo model (e2e/model-server) on a free port, and its credential.
+	const sandboxOrigin: { value?: string } = {};
+	const model = await startModelServer({ responder: demoResponder({ sandboxOrigin: () => sandboxOrigin.value }) });
 	const stack = await startStack({
+		credentials: [modelCredential(model)],
 		n8nEnv: { N8N_RESTRICT_FILE_ACCESS_TO: `~/.n8n-files;${EXAMPLE_FILES_FOLDER}` },
 		runtime,
 		packed,
@@ -121,6 +129,7 @@ async function main(): Promise<number> {
 		keepExistingWorkflows: true,
 	});
 	state.stack = stack;
+	sandboxOrigin.value = stack.sandbox.origin;
 	if (state.stopping) {
 		// Ctrl-C arrived during start-up: the shutdown already running owns the exit.
 		await stack.stop();
@@ -128,6 +137,7 @@ async function main(): Promise<number> {
 	}
 
 	const { n8n, sandbox, owner } = stack;
+	const agentExample = workflows.find((workflow) => workflow.id === AGENT_WORKFLOW_ID);
 	const examples =
 		stack.importedWorkflows.length + stack.skippedWorkflows.length === 0
 			? 'none yet'
@@ -142,6 +152,7 @@ async function main(): Promise<number> {
 		`  Credential     "${SANDBOX_CREDENTIAL.name}" (type Agentive Voice API) -> ${sandbox.url}`,
 		`  Sandbox API    ${sandbox.url}   (publishable key ${sandbox.apiKey})`,
 		`  Examples       ${examples}`,
+		...(agentExample ? [`  AI agent chat  ${n8n.baseUrl}/webhook/${chatWebhookId(agentExample)}/chat   (scripted demo model at ${model.baseUrl})`] : []),
 		`  n8n data       ${n8n.userFolder}`,
 		`  Logs           ${path.join(n8n.userFolder, 'n8n.log')}, ${path.join(n8n.userFolder, 'sandbox.log')}`,
 		'',

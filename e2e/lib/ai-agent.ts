@@ -6,10 +6,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MODEL_ID, startModelServer, type ModelServer } from '../model-server/server';
-import type { RecordedRequest, Responder } from '../model-server/types';
-import { N8n, type CredentialImport, type WorkflowImport } from './n8n';
+import type { Responder } from '../model-server/types';
+import { packedFromEnv, stopSuiteStack } from './harness';
+import type { CredentialImport, WorkflowImport } from './n8n';
 import { EXAMPLES_DIR } from './paths';
-import type { Runtime } from './runtime';
+import { log } from './proc';
+import { ensureRuntime } from './runtime';
+import { archiveLogs, startStack, tempUserFolder, type Stack } from './stack';
 
 export const AGENT_EXAMPLE_FILE = path.join(EXAMPLES_DIR, 'ai-phone-verification-agent.json');
 export const AGENT_WORKFLOW_ID = 'avExAiPhoneAgent';
@@ -36,26 +39,6 @@ export function chatWebhookId(workflow: WorkflowImport): string {
 	const trigger = workflow.nodes.find((node) => node.type === '@n8n/n8n-nodes-langchain.chatTrigger');
 	if (!trigger || typeof trigger.webhookId !== 'string') throw new Error(`${workflow.name} has no Chat Trigger with a webhookId.`);
 	return trigger.webhookId;
-}
-
-/**
- * Start the scripted model server and create its OpenAI credential in an n8n user folder (with
- * `n8n import:credentials`, before n8n starts, the way the stack creates the sandbox credential).
- */
-export async function startModelForUserFolder(
-	runtime: Runtime,
-	userFolder: string,
-	responder: Responder,
-	onRequest?: (recorded: RecordedRequest) => void,
-): Promise<ModelServer> {
-	const server = await startModelServer({ responder, onRequest });
-	try {
-		await new N8n({ runtime, userFolder, port: 0 }).importCredentials([modelCredential(server)]);
-	} catch (error) {
-		await server.stop();
-		throw error;
-	}
-	return server;
 }
 
 export interface ChatReply {
@@ -99,4 +82,46 @@ export class ChatClient {
 		const output = body && typeof body === 'object' && typeof (body as { output?: unknown }).output === 'string' ? (body as { output: string }).output : '';
 		return { status: response.status, output, body };
 	}
+}
+
+export interface AgentStack {
+	stack: Stack;
+	model: ModelServer;
+	stop(): Promise<void>;
+}
+
+/**
+ * An e2e stack (sandbox + n8n on free ports, temporary user folder) with the scripted model and its
+ * credential, importing `workflows` the way `npm start` imports examples/. Logs go to e2e/.work/logs/<label>-*.
+ */
+export async function bootAgentStack(label: string, workflows: WorkflowImport[], responder: Responder): Promise<AgentStack> {
+	const runtime = await ensureRuntime();
+	const userFolder = tempUserFolder(label);
+	log(`e2e ${label}: user folder ${userFolder}`);
+	const model = await startModelServer({ responder });
+	let stack: Stack;
+	try {
+		stack = await startStack({
+			runtime,
+			packed: packedFromEnv(),
+			userFolder,
+			n8nPort: 0,
+			sandboxPort: 0,
+			seedCalls: 5,
+			workflows,
+			credentials: [modelCredential(model)],
+		});
+	} catch (error) {
+		await model.stop();
+		const dir = archiveLogs(userFolder, label);
+		throw new Error(`${(error as Error).message}\n(logs: ${path.relative(process.cwd(), dir)}/${label}-*, user folder ${userFolder})`);
+	}
+	return {
+		stack,
+		model,
+		stop: async () => {
+			await stopSuiteStack(stack, label);
+			await model.stop();
+		},
+	};
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { N8n, type WorkflowImport } from './n8n';
+import { N8n, type CredentialImport, type WorkflowImport } from './n8n';
 import type { OwnerAccount } from './n8n-rest';
 import { installPackageIntoUserFolder, type PackedPackage } from './package';
 import { CREDENTIAL_TYPE, EXAMPLES_DIR, NODE_TYPES, PACKAGE_NAME, WORK_DIR } from './paths';
@@ -41,6 +41,8 @@ export interface StackOptions {
 	keepExistingWorkflows?: boolean;
 	/** Extra environment for n8n. */
 	n8nEnv?: Record<string, string>;
+	/** More credentials to create with the sandbox's (e.g. the AI-agent example's model, e2e/lib/ai-agent.ts). */
+	credentials?: CredentialImport[];
 }
 
 export interface Stack {
@@ -82,6 +84,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 				type: CREDENTIAL_TYPE,
 				data: { publishableKey: sandbox.apiKey, secretKey: sandbox.apiSecret, baseUrl: sandbox.url },
 			},
+			...(options.credentials ?? []),
 		]);
 
 		let workflows = options.workflows ?? [];
