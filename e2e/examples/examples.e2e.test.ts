@@ -33,6 +33,8 @@ const OTP_ID = 'avExVoiceOtpForm';
 const SHEETS_ID = 'avExReconcileGsh';
 const CSV_ID = 'avExReconcileCsv';
 const BLAST_ID = 'avExCampaignList';
+/** examples/ai-phone-verification-agent.json: run by e2e/ai-agent/agent.e2e.test.ts (it needs the scripted model). */
+const AGENT_ID = 'avExAiPhoneAgent';
 const FORM_PATH = 'agentive-voice-signup';
 /** The folder the CSV example writes to under `npm start`; the test points it at its own temp folder. */
 const EXAMPLE_FILES_ROOT = EXAMPLE_FILES_FOLDER;
@@ -95,7 +97,7 @@ describe('example workflows in a real n8n', () => {
 	});
 
 	it('imports every example, and the editor would flag none of their nodes', async () => {
-		expect(examples.map((workflow) => workflow.id).sort()).toEqual([BLAST_ID, OTP_ID, CSV_ID, SHEETS_ID].sort());
+		expect(examples.map((workflow) => workflow.id).sort()).toEqual([AGENT_ID, BLAST_ID, OTP_ID, CSV_ID, SHEETS_ID].sort());
 		const nodeTypes = await rest.nodeTypes();
 		for (const example of examples) {
 			const stored = await rest.getWorkflow(example.id as string);
