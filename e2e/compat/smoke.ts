@@ -51,8 +51,11 @@ function credentialed(node: Record<string, unknown>): Record<string, unknown> {
 	return { ...node, credentials: CREDENTIALS };
 }
 
-/** Manual Trigger → Place Call, and Manual Trigger → Download Recording (of a seeded recorded call). */
-function actionsWorkflow(recordedCall: string): WorkflowImport {
+/**
+ * Manual Trigger → Place Call, and Manual Trigger → Call › Get Many (the newest completed call) →
+ * Download Recording of it (the test seeds a recorded call just before, so that is the newest).
+ */
+function actionsWorkflow(): WorkflowImport {
 	return {
 		id: ACTIONS_ID,
 		name: 'compat: Place Call and Download Recording',
@@ -69,17 +72,26 @@ function actionsWorkflow(recordedCall: string): WorkflowImport {
 			}),
 			{ id: 'c0a1-dl-run', name: 'Run download', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 200], parameters: {} },
 			credentialed({
+				id: 'c0a1-newest',
+				name: 'Newest completed call',
+				type: NODE_TYPES.action,
+				typeVersion: 1,
+				position: [220, 200],
+				parameters: { resource: 'call', operation: 'getMany', returnAll: false, limit: 1, filters: { status: 'completed' } },
+			}),
+			credentialed({
 				id: 'c0a1-dl',
 				name: 'Download Recording',
 				type: NODE_TYPES.action,
 				typeVersion: 1,
-				position: [220, 200],
-				parameters: { resource: 'call', operation: 'downloadRecording', uniqueId: recordedCall },
+				position: [440, 200],
+				parameters: { resource: 'call', operation: 'downloadRecording', uniqueId: '={{ $json.unique_id }}' },
 			}),
 		],
 		connections: {
 			'Run place': { main: [[{ node: 'Place Call', type: 'main', index: 0 }]] },
-			'Run download': { main: [[{ node: 'Download Recording', type: 'main', index: 0 }]] },
+			'Run download': { main: [[{ node: 'Newest completed call', type: 'main', index: 0 }]] },
+			'Newest completed call': { main: [[{ node: 'Download Recording', type: 'main', index: 0 }]] },
 		},
 		settings: { executionOrder: 'v1' },
 	};
@@ -105,9 +117,34 @@ function triggerWorkflow(): WorkflowImport {
 	};
 }
 
-function otpExample(): WorkflowImport {
+/**
+ * The example uses n8n 2.x's Form nodes (v2.5), which n8n 1.x does not have. On 1.x rows the Form and Form
+ * Trigger nodes are set to the newest version that n8n version has, and each form field's label is set to
+ * its field name (see otpExample); our nodes and the If nodes are unchanged. The README's table says so.
+ */
+const FORM_VERSIONS_1X: Record<string, { form: number; formTrigger: number }> = {
+	'1.123.81': { form: 2.3, formTrigger: 2.3 },
+	'1.88.0': { form: 1, formTrigger: 2.2 },
+};
+
+function otpExample(n8nVersion: string): WorkflowImport {
 	const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, 'voice-otp-signup.json'), 'utf8')) as WorkflowImport;
 	assert.equal(workflow.id, OTP_ID);
+	const forms = FORM_VERSIONS_1X[n8nVersion];
+	if (forms) {
+		// 1.x has no per-field `fieldName` (2.x's key for the answer): it keys each answer by its label, so the
+		// labels become the names the example's expressions use ($json.phone, $json.code).
+		const keyedByName = (node: Record<string, unknown>): Record<string, unknown> => {
+			const parameters = JSON.parse(JSON.stringify(node.parameters)) as { formFields?: { values?: Array<Record<string, unknown>> } };
+			for (const field of parameters.formFields?.values ?? []) if (field.fieldName) field.fieldLabel = field.fieldName;
+			return { ...node, parameters };
+		};
+		workflow.nodes = workflow.nodes.map((node) => {
+			if (node.type === 'n8n-nodes-base.form') return { ...keyedByName(node), typeVersion: forms.form };
+			if (node.type === 'n8n-nodes-base.formTrigger') return { ...keyedByName(node), typeVersion: forms.formTrigger };
+			return node;
+		});
+	}
 	return { ...workflow, active: true };
 }
 
@@ -137,7 +174,6 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 	const label = `compat-${row.name}`;
 	const userFolder = tempUserFolder(label);
 	let stack: Stack | undefined;
-	let recordedCall = '';
 	try {
 		stack = await startStack({
 			runtime,
@@ -146,11 +182,9 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 			n8nPort: 0,
 			sandboxPort: 0,
 			seedCalls: 5,
-			// Place Call / Download Recording come later: the recorded call can only be seeded once the sandbox runs.
-			workflows: [otpExample(), triggerWorkflow()],
+			workflows: [otpExample(runtime.n8nVersion), actionsWorkflow(), triggerWorkflow()],
 			n8nEnv: row.env,
 		});
-		recordedCall = await seedRecordedCall(stack.sandbox.controlUrl ?? `${stack.sandbox.origin}/__sandbox`);
 	} catch (error) {
 		const message = (error as Error).message;
 		archiveLogs(userFolder, label);
@@ -271,12 +305,6 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 			assert.equal(await finish(url, executionId), 'success');
 		});
 
-		// Place Call and Download Recording run from a workflow created now (the recorded call exists only now).
-		await s.n8n.stop();
-		await s.n8n.importWorkflows([actionsWorkflow(recordedCall)]);
-		await s.n8n.start();
-		await s.n8n.rest.ensureOwner(s.owner);
-
 		const nodeError = (execution: ExecutionDetail, node: string): string | undefined => {
 			const data = decodeExecutionData(execution);
 			return data.resultData.error?.message ?? data.resultData.runData[node]?.[0]?.error?.message;
@@ -295,6 +323,7 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 		});
 
 		await check(CHECKS[7], async () => {
+			const recordedCall = await seedRecordedCall(s.sandbox.controlUrl ?? `${s.sandbox.origin}/__sandbox`);
 			const execution = await runWorkflowCompat(rest(), version, ACTIONS_ID, 'Run download');
 			assert.deepEqual({ status: execution.status, error: nodeError(execution, 'Download Recording') }, { status: 'success', error: undefined });
 			const run = decodeExecutionData(execution).resultData.runData['Download Recording'][0];
@@ -412,6 +441,11 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 			});
 		}
 		await deactivateWorkflowCompat(rest(), TRIGGER_ID).catch(() => undefined);
+	} catch (error) {
+		// An error outside a check (e.g. n8n died): the checks not run yet fail with it.
+		const message = ((error as Error).message ?? String(error)).split('\n')[0];
+		log(`compat ${row.name}: stopped: ${message}`);
+		for (const name of names.filter((n) => !results.some((r) => r.name === n))) results.push({ name, ok: false, ms: 0, error: message });
 	} finally {
 		// Checks that never ran (an unexpected error between them) count as failed.
 		for (const name of names.filter((n) => !results.some((r) => r.name === n))) {

@@ -60,9 +60,14 @@ const RUNTIMES_DIR = path.join(E2E_DIR, 'runtimes');
 
 /**
  * The extra n8n versions of `npm run test:compat`. Both are 1.x, installed with `npm ci --ignore-scripts`
- * (xlsx overridden to the registry's 0.18.5 in their package.json) and run on the machine's Node 20 with
- * task runners off (1.x runs Code nodes in-process by default; the runner needs its own setup there).
+ * (xlsx overridden to the registry's 0.18.5 in their package.json) and run on the machine's Node 20.
  */
+/**
+ * n8n 1.x: task runners off (Code nodes run in-process, as 1.x does by default), and no disabled modules
+ * (N8n disables 2.x's mcp-registry module, which 1.x does not know and refuses to start with).
+ */
+const ONE_X_ENV: Record<string, string> = { N8N_RUNNERS_ENABLED: 'false', N8N_DISABLED_MODULES: '' };
+
 export const COMPAT_RUNTIMES: Record<string, RuntimeSpec> = {
 	'n8n-1.123.81': {
 		id: 'n8n-1.123.81',
@@ -71,7 +76,9 @@ export const COMPAT_RUNTIMES: Record<string, RuntimeSpec> = {
 		node: 'machine',
 		nativeRebuilds: ['sqlite3'],
 		nativeChecks: ['sqlite3'],
-		env: { N8N_RUNNERS_ENABLED: 'false' },
+		// 1.123 defaults to the 'vm' expression engine, i.e. isolated-vm 6.2.0, which has binaries for Node 22 and
+		// 24 only (engines: node >= 22) and does not load on Node 20: n8n then exits at start. Node 20 needs 'legacy'.
+		env: { ...ONE_X_ENV, N8N_EXPRESSION_ENGINE: 'legacy' },
 		installHint: '~8 min, ~2 GB on disk',
 	},
 	'n8n-1.88.0': {
@@ -81,7 +88,7 @@ export const COMPAT_RUNTIMES: Record<string, RuntimeSpec> = {
 		node: 'machine',
 		nativeRebuilds: ['sqlite3'],
 		nativeChecks: ['sqlite3'],
-		env: { N8N_RUNNERS_ENABLED: 'false' },
+		env: ONE_X_ENV,
 		installHint: '~8 min, ~2 GB on disk',
 	},
 };
@@ -193,14 +200,28 @@ async function install(spec: RuntimeSpec, runtime: Runtime): Promise<void> {
 	log(`  Details go to ${path.relative(process.cwd(), logFile)}.`);
 	fs.rmSync(markerOf(spec), { force: true });
 
-	log('  1/3 npm ci --ignore-scripts (downloads ~2,000+ packages; about 5 min)…');
+	// An install that stopped after its `npm ci` (e.g. a failed compile) resumes from step 2.
+	const npmCiMarker = path.join(nodeModules, '.agentive-npm-ci.json');
 	let t = Date.now();
-	await runChecked('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
-		cwd: spec.dir,
-		logFile,
-		env: { ...process.env, npm_config_update_notifier: 'false' },
-	});
-	log(`      done in ${formatDuration(Date.now() - t)}.`);
+	const npmCiDone = (() => {
+		try {
+			return (JSON.parse(fs.readFileSync(npmCiMarker, 'utf8')) as { hash?: string }).hash === lockHash(spec);
+		} catch {
+			return false;
+		}
+	})();
+	if (npmCiDone) {
+		log('  1/3 npm ci: already done from this lockfile (an earlier install stopped after it).');
+	} else {
+		log('  1/3 npm ci --ignore-scripts (downloads ~2,000+ packages; about 5-9 min)…');
+		await runChecked('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+			cwd: spec.dir,
+			logFile,
+			env: { ...process.env, npm_config_update_notifier: 'false' },
+		});
+		fs.writeFileSync(npmCiMarker, JSON.stringify({ hash: lockHash(spec) }));
+		log(`      done in ${formatDuration(Date.now() - t)}.`);
+	}
 
 	if (!fs.existsSync(runtime.node)) throw new Error(`Node binary missing after install: ${runtime.node}`);
 	const nodeVersion = (await runChecked(runtime.node, ['--version'])).stdout.trim();
