@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { apiRequest } from '../nodes/AgentiveVoice/transport';
+import { apiRequest } from '../nodes/shared/transport';
 import { apiCredentials, runWorkflow } from '../test/harness/engine';
 import { ITEMS_NODE_TYPE, registerNodeType } from '../test/harness/node-types';
 

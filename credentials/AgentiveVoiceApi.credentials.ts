@@ -12,8 +12,8 @@ export class AgentiveVoiceApi implements ICredentialType {
 	displayName = 'Agentive Voice API';
 
 	icon: Icon = {
-		light: 'file:../nodes/AgentiveVoice/agentiveVoice.svg',
-		dark: 'file:../nodes/AgentiveVoice/agentiveVoice.dark.svg',
+		light: 'file:../nodes/shared/agentiveVoice.svg',
+		dark: 'file:../nodes/shared/agentiveVoice.dark.svg',
 	};
 
 	documentationUrl = 'https://github.com/agentive-voice/n8n-nodes-agentive-voice#credentials';

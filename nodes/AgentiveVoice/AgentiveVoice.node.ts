@@ -12,7 +12,7 @@ export class AgentiveVoice implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Agentive Voice',
 		name: 'agentiveVoice',
-		icon: { light: 'file:agentiveVoice.svg', dark: 'file:agentiveVoice.dark.svg' },
+		icon: { light: 'file:../shared/agentiveVoice.svg', dark: 'file:../shared/agentiveVoice.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

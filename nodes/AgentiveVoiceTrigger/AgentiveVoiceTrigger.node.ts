@@ -12,7 +12,7 @@ export class AgentiveVoiceTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Agentive Voice Trigger',
 		name: 'agentiveVoiceTrigger',
-		icon: { light: 'file:agentiveVoice.svg', dark: 'file:agentiveVoice.dark.svg' },
+		icon: { light: 'file:../shared/agentiveVoice.svg', dark: 'file:../shared/agentiveVoice.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"Finished calls: " + ($parameter["events"] || []).join(", ")}}',

@@ -1,5 +1,5 @@
 import { MAGIC_NUMBERS, startSandbox, type RunningSandbox } from '../../sandbox';
-import type { ApiRequest } from '../../nodes/AgentiveVoice/transport';
+import type { ApiRequest } from '../../nodes/shared/transport';
 import { apiCredentials } from '../harness/engine';
 import { runProbe } from './probe';
 

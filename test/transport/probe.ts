@@ -6,8 +6,8 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeType } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes } from 'n8n-workflow';
 
-import { apiRequest } from '../../nodes/AgentiveVoice/transport';
-import type { ApiRequest } from '../../nodes/AgentiveVoice/transport';
+import { apiRequest } from '../../nodes/shared/transport';
+import type { ApiRequest } from '../../nodes/shared/transport';
 import type { Credentials, NodeRunResult } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
 import { ITEMS_NODE_TYPE, registerNodeType } from '../harness/node-types';

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { AccountWindow } from '../../nodes/AgentiveVoice/transport/accountWindow';
-import { readRateLimitHeaders } from '../../nodes/AgentiveVoice/transport/rateLimitHeaders';
+import { AccountWindow } from '../../nodes/shared/transport/pacing';
+import { readRateLimitHeaders } from '../../nodes/shared/transport/pacing';
 import { apiCredentials, runActionNode } from '../harness/engine';
 
 describe('reading rate-limit headers defensively', () => {

@@ -5,7 +5,8 @@
  */
 import { Readable } from 'node:stream';
 
-import { bytesReceived, watchStream } from '../../nodes/AgentiveVoice/transport/streamBody';
+import { watchStream } from '../../nodes/shared/transport/attempt';
+import { bytesReceived } from '../../nodes/shared/transport/download';
 
 /** A body that sends `chunks` and then, unless `end`, goes silent with the connection open. */
 function body(chunks: string[], end: boolean): Readable {

@@ -1,6 +1,6 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAX_RATE_LIMIT_WAIT_SEC } from '../helpers/requestOptions';
+import { DEFAULT_MAX_RATE_LIMIT_WAIT_SEC, REFERENCE_ID_MAX } from '../../shared/apiFacts';
 
 /** Shows a field for one resource and some of its operations. */
 export function showFor(resource: string, operations: string[], extra: IDisplayOptions['show'] = {}): IDisplayOptions {
@@ -9,7 +9,7 @@ export function showFor(resource: string, operations: string[], extra: IDisplayO
 
 const NUMBER_FORMS =
 	'An Indian mobile number: 9812345678, 919812345678 or +919812345678. Spaces and dashes are ignored.';
-const REFERENCE_ID_RULES = 'At most 120 characters; control characters are removed.';
+const REFERENCE_ID_RULES = `At most ${REFERENCE_ID_MAX} characters; control characters are removed.`;
 
 export function numberField(displayOptions: IDisplayOptions, description: string): INodeProperties {
 	return {
@@ -83,29 +83,6 @@ export function readOptionsField(displayOptions: IDisplayOptions, extra: INodePr
 export function placementOptionsField(displayOptions: IDisplayOptions): INodeProperties {
 	return readOptionsField(displayOptions, [generateReferenceIdOption]);
 }
-
-/** List-calls filters shared by Call › Get Many and the trigger (both send them to GET /calls). */
-export const callDirectionFilter: INodeProperties = {
-	displayName: 'Direction',
-	name: 'direction',
-	type: 'options',
-	options: [
-		{ name: 'Inbound', value: 'inbound' },
-		{ name: 'Outbound', value: 'outbound' },
-	],
-	default: 'outbound',
-	description: 'Only inbound or only outbound calls',
-};
-
-export const callNumberFilter: INodeProperties = {
-	displayName: 'Number',
-	name: 'number',
-	type: 'string',
-	default: '',
-	placeholder: '9812345678',
-	description:
-		'Only calls where this Indian mobile number is the caller or the recipient (9812345678, 919812345678 or +919812345678)',
-};
 
 export function returnAllFields(displayOptions: IDisplayOptions): INodeProperties[] {
 	return [

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { toApiTimestamp, toDateTime } from './dates';
 import {
 	cleanReferenceId,
 	isEmpty,
@@ -9,8 +8,10 @@ import {
 	REFERENCE_ID_MAX,
 	toOtpCode,
 	toResourceId,
+	toApiTimestamp,
+	toDateTime,
 	toWholeNumber,
-} from './validation';
+} from '../../shared/apiFacts';
 
 const SHOWN_VALUE_MAX = 60;
 
@@ -47,7 +48,7 @@ export const ACCEPTED = {
  */
 export class ItemParameters {
 	constructor(
-		private readonly ctx: IExecuteFunctions,
+		readonly ctx: IExecuteFunctions,
 		readonly itemIndex: number,
 	) {}
 

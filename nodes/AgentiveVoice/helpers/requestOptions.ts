@@ -1,9 +1,9 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import { randomUUID } from 'crypto';
 
+import { cleanReferenceId, DEFAULT_MAX_RATE_LIMIT_WAIT_SEC } from '../../shared/apiFacts';
 import type { ItemParameters } from './parameters';
-
-export const DEFAULT_MAX_RATE_LIMIT_WAIT_SEC = 300;
 
 /** The transport settings an operation's "Options" collection can carry. */
 export interface RequestSettings {
@@ -25,10 +25,9 @@ export function readOptions(params: ItemParameters): OptionsCollection {
 /** Timeout (ms) and Max Rate-Limit Wait (seconds) from the Options collection, checked. */
 export function requestSettings(params: ItemParameters, options = readOptions(params)): RequestSettings {
 	const timeoutMs = params.optionalWholeNumber(options.timeoutMs, 'Options › Timeout (ms)', 1);
-	const waitSec =
-		params.optionalWholeNumber(options.maxRateLimitWaitSec, 'Options › Max Rate-Limit Wait (seconds)', 0) ??
-		DEFAULT_MAX_RATE_LIMIT_WAIT_SEC;
-	return { ...(timeoutMs === undefined ? {} : { timeoutMs }), maxRateLimitWaitMs: waitSec * 1000 };
+	const waitSec = params.optionalWholeNumber(options.maxRateLimitWaitSec, 'Options › Max Rate-Limit Wait (seconds)', 0);
+	const maxRateLimitWaitMs = (waitSec ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SEC) * 1000;
+	return { ...(timeoutMs === undefined ? {} : { timeoutMs }), maxRateLimitWaitMs };
 }
 
 /**
@@ -40,5 +39,17 @@ export function placementReferenceId(params: ItemParameters, options = readOptio
 	const given = params.referenceId();
 	if (given !== undefined) return given;
 	if (options.generateReferenceId === false) return undefined;
-	return `n8n-${randomUUID()}`;
+	return generateReferenceId(params.ctx, params.itemIndex);
+}
+
+/**
+ * The one place a reference_id is generated (for Call › Place and Campaign › Trigger). It follows
+ * the package's reference_id rule like a given one; a generated id that did not would be a bug.
+ */
+export function generateReferenceId(ctx: IExecuteFunctions, itemIndex: number): string {
+	const check = cleanReferenceId(`n8n-${randomUUID()}`);
+	if (!check.ok || check.value === undefined) {
+		throw new NodeOperationError(ctx.getNode(), 'Could not generate a valid reference ID', { itemIndex });
+	}
+	return check.value;
 }

@@ -1,9 +1,10 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import type { CampaignObject } from '../helpers/types';
-import { TRIGGERABLE_CAMPAIGN_TYPES } from '../helpers/types';
-import { apiRequest } from '../transport';
-import type { ListEnvelope } from '../transport';
+import type { CampaignObject } from '../../shared/types';
+import { TRIGGERABLE_CAMPAIGN_TYPES } from '../../shared/types';
+import { dataArray } from '../../shared/apiFacts';
+import { apiRequest } from '../../shared/transport';
+import type { ListEnvelope } from '../../shared/transport';
 
 const TYPE_LABELS: Record<string, string> = { audio_blast: 'Audio Blast', press1: 'Press 1' };
 
@@ -22,7 +23,7 @@ export async function searchTriggerableCampaigns(
 ): Promise<INodeListSearchResult> {
 	const body = await apiRequest<ListEnvelope<CampaignObject>>(this, { method: 'GET', path: '/campaigns' });
 	const needle = filter?.trim().toLowerCase() ?? '';
-	const results: INodeListSearchItems[] = (Array.isArray(body.data) ? body.data : [])
+	const results: INodeListSearchItems[] = dataArray<CampaignObject>(body)
 		.filter((campaign) => TRIGGERABLE_CAMPAIGN_TYPES.includes(campaign.type))
 		.filter(
 			(campaign) =>

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { callDirectionFilter, callNumberFilter } from '../../AgentiveVoice/actions/common.descriptions';
+import { callDirectionFilter, callNumberFilter } from '../../shared/descriptions';
 
 export const DEFAULT_LOOKBACK_MINUTES = 120;
 export const DEFAULT_TIMEOUT_SECONDS = 60;

@@ -1,32 +1,36 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
-import { apiRequest, type ApiRequest, type ListEnvelope } from '../../AgentiveVoice/transport';
-import { formatApiInstant, parseApiInstant } from './time';
+import { formatApiInstant, MAX_PER_PAGE, parseApiInstant } from '../../shared/apiFacts';
+import { listPages, type Page } from '../../shared/transport';
 import type { ListingPlan } from './state';
 import type { ApiCall, FinishedStatus, TriggerSettings } from './types';
 import { isFinished } from './types';
 
-const PER_PAGE = 100;
 /** Manual mode reads at most this many pages per status looking for a call of the campaign. */
 const SAMPLE_MAX_PAGES = 3;
 
 /**
- * One List calls page. Not retried inside the poll: the poll is the retry loop (a failed poll
- * changes no state and the next one re-reads the same window), and retrying here would only
- * delay the error and stretch a poll into the next one. The transport still paces every request
- * on the account's RateLimit headers, shared with the action node, and waits out a 429 within
- * the request timeout.
+ * The List calls pages for the trigger's filters and `qs`. Not retried inside the poll: the poll
+ * is the retry loop (a failed poll changes no state and the next one re-reads the same window),
+ * and retrying here would only delay the error and stretch a poll into the next one. The
+ * transport still paces every request on the account's RateLimit headers, shared with the action
+ * node, and waits out a 429 within the request timeout.
  */
-async function listPage(ctx: IPollFunctions, settings: TriggerSettings, qs: IDataObject): Promise<ListEnvelope<ApiCall>> {
-	const request: ApiRequest = {
-		method: 'GET',
+function callPages(
+	ctx: IPollFunctions,
+	settings: TriggerSettings,
+	qs: IDataObject,
+	perPage: number,
+	maxPages?: number,
+): AsyncGenerator<Page<ApiCall>> {
+	const request = {
 		path: '/calls',
 		qs: { ...serverFilters(settings), ...qs },
-		retry: 'none',
+		retry: 'none' as const,
 		timeoutMs: settings.timeoutMs,
 		maxRateLimitWaitMs: settings.timeoutMs,
 	};
-	return await apiRequest<ListEnvelope<ApiCall>>(ctx, request);
+	return listPages<ApiCall>(ctx, request, perPage, maxPages);
 }
 
 function serverFilters(settings: TriggerSettings): IDataObject {
@@ -57,24 +61,15 @@ export async function listCalls(ctx: IPollFunctions, settings: TriggerSettings, 
 async function listPart(ctx: IPollFunctions, settings: TriggerSettings, bounds: IDataObject, stopAfterMs?: number): Promise<ApiCall[]> {
 	const calls: ApiCall[] = [];
 	let newestMs: number | undefined;
-	for (let page = 1; ; page++) {
-		const body = await listPage(ctx, settings, { ...bounds, page, per_page: PER_PAGE });
-		const data = (Array.isArray(body.data) ? body.data : []).filter((call) => typeof call?.unique_id === 'string');
+	for await (const page of callPages(ctx, settings, bounds, MAX_PER_PAGE)) {
+		const data = page.data.filter((call) => typeof call?.unique_id === 'string');
 		calls.push(...data);
 		const createdMs = data.map((call) => parseApiInstant(call.created_at)).filter((ms): ms is number => ms !== null);
 		if (newestMs === undefined && createdMs.length > 0) newestMs = Math.max(...createdMs);
-		const pastLookback =
-			stopAfterMs !== undefined && newestMs !== undefined && createdMs.length > 0 && newestMs - Math.min(...createdMs) > stopAfterMs;
-		if (!hasMorePages(body, page, PER_PAGE) || pastLookback) return calls;
+		// Most recent first: once a page reaches past the lookback, older pages are not needed.
+		if (stopAfterMs !== undefined && newestMs !== undefined && createdMs.length > 0 && newestMs - Math.min(...createdMs) > stopAfterMs) break;
 	}
-}
-
-/** Whether a page after `page` exists; without pagination data, a full page suggests one. */
-function hasMorePages(body: ListEnvelope<ApiCall>, page: number, perPage: number): boolean {
-	const count = Array.isArray(body.data) ? body.data.length : 0;
-	if (count === 0) return false;
-	const totalPages = body.pagination?.total_pages;
-	return typeof totalPages === 'number' ? page < totalPages : count >= perPage;
+	return calls;
 }
 
 /**
@@ -83,7 +78,7 @@ function hasMorePages(body: ListEnvelope<ApiCall>, page: number, perPage: number
  */
 export async function latestFinishedCall(ctx: IPollFunctions, settings: TriggerSettings): Promise<ApiCall | undefined> {
 	let best: { call: ApiCall; createdMs: number } | undefined;
-	const perPage = settings.campaignId === undefined ? 1 : PER_PAGE;
+	const perPage = settings.campaignId === undefined ? 1 : MAX_PER_PAGE;
 	for (const status of settings.events) {
 		const call = await latestOfStatus(ctx, settings, status, perPage);
 		const createdMs = parseApiInstant(call?.created_at) ?? Number.NEGATIVE_INFINITY;
@@ -98,9 +93,7 @@ async function latestOfStatus(
 	status: FinishedStatus,
 	perPage: number,
 ): Promise<ApiCall | undefined> {
-	for (let page = 1; page <= SAMPLE_MAX_PAGES; page++) {
-		const body = await listPage(ctx, settings, { status, page, per_page: perPage });
-		const data = Array.isArray(body.data) ? body.data : [];
+	for await (const { data } of callPages(ctx, settings, { status }, perPage, SAMPLE_MAX_PAGES)) {
 		const match = data.find(
 			(call) =>
 				isFinished(call.status) &&
@@ -108,7 +101,6 @@ async function latestOfStatus(
 				(settings.campaignId === undefined || call.campaign_id === settings.campaignId),
 		);
 		if (match) return match;
-		if (!hasMorePages(body, page, perPage)) return undefined;
 	}
 	return undefined;
 }

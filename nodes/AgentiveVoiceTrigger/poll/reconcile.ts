@@ -1,5 +1,5 @@
 import { listingPlan, oldestListed, planNextListing, spansOf } from './state';
-import { parseApiInstant, toSeconds } from './time';
+import { parseApiInstant, toSeconds } from '../../shared/apiFacts';
 import type { ApiCall, TrackerState, TriggerSettings } from './types';
 import { isFinished } from './types';
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { normaliseMobileNumber } from '../../AgentiveVoice/helpers/validation';
+import { normaliseMobileNumber } from '../../shared/apiFacts';
 import { DEFAULT_LOOKBACK_MINUTES, DEFAULT_TIMEOUT_SECONDS } from './description';
 import type { FinishedStatus, TriggerSettings } from './types';
 import { FINISHED_STATUSES } from './types';

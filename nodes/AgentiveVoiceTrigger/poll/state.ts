@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { toSeconds } from './time';
+import { toSeconds } from '../../shared/apiFacts';
 import type { CreatedRange, TrackerState, TriggerSettings } from './types';
 
 /** The static-data key that holds the tracker state. */

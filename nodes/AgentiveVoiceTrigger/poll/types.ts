@@ -1,5 +1,5 @@
 /** The public call object, exactly as List calls returns it (spec: "Call object"). */
-export type { CallObject as ApiCall } from '../../AgentiveVoice/helpers/types';
+export type { CallObject as ApiCall } from '../../shared/types';
 
 /** The terminal statuses of the spec's closed status set; every other status can still change. */
 export const FINISHED_STATUSES = ['completed', 'failed', 'missed'] as const;

@@ -3,7 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/parameters';
 import { readOptions, requestSettings } from '../../helpers/requestOptions';
-import { apiRequestFull, bytesReceived, consumeStream, type BodyStream } from '../../transport';
+import { apiRequestFull, bytesReceived, consumeStream, type BodyStream } from '../../../shared/transport';
 import { readOptionsField, showFor } from '../common.descriptions';
 
 const show = showFor('call', ['downloadRecording']);

@@ -2,11 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { ItemParameters } from '../../helpers/parameters';
 import { requestSettings } from '../../helpers/requestOptions';
-import type { CallObject } from '../../helpers/types';
-import { CALL_DIRECTIONS, CALL_STATUSES } from '../../helpers/types';
-import { isEmpty } from '../../helpers/validation';
-import { apiRequestAllPages } from '../../transport';
-import { callDirectionFilter, callNumberFilter, readOptionsField, returnAllFields, showFor } from '../common.descriptions';
+import type { CallObject } from '../../../shared/types';
+import { CALL_DIRECTIONS, CALL_STATUSES } from '../../../shared/types';
+import { isEmpty } from '../../../shared/apiFacts';
+import { apiRequestAllPages } from '../../../shared/transport';
+import { callDirectionFilter, callNumberFilter } from '../../../shared/descriptions';
+import { readOptionsField, returnAllFields, showFor } from '../common.descriptions';
 
 const show = showFor('call', ['getMany']);
 

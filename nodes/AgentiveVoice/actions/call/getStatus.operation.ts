@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { ItemParameters } from '../../helpers/parameters';
 import { requestSettings } from '../../helpers/requestOptions';
-import { apiRequest } from '../../transport';
-import type { Envelope } from '../../transport';
+import { apiRequest } from '../../../shared/transport';
+import type { Envelope } from '../../../shared/transport';
 import { readOptionsField, showFor } from '../common.descriptions';
 
 const show = showFor('call', ['getStatus']);

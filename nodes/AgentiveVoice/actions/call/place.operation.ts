@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { ItemParameters } from '../../helpers/parameters';
 import { placementReferenceId, readOptions, requestSettings } from '../../helpers/requestOptions';
-import { KEYPAD_ACTIONS, KEYPAD_DIGITS, toKeypadAction, toKeypadDigit } from '../../helpers/validation';
-import { apiRequest } from '../../transport';
-import type { Envelope } from '../../transport';
+import { KEYPAD_ACTIONS, KEYPAD_DIGITS, toKeypadAction, toKeypadDigit } from '../../../shared/apiFacts';
+import { apiRequest } from '../../../shared/transport';
+import type { Envelope } from '../../../shared/transport';
 import { numberField, placementOptionsField, referenceIdField, showFor } from '../common.descriptions';
 import { otpAdditionalFields, otpBody, otpCodeFields } from '../verification/otpFields';
 

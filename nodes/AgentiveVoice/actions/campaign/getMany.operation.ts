@@ -2,10 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { ItemParameters } from '../../helpers/parameters';
 import { requestSettings } from '../../helpers/requestOptions';
-import type { CampaignObject } from '../../helpers/types';
-import { CAMPAIGN_TYPES } from '../../helpers/types';
-import { apiRequest } from '../../transport';
-import type { ListEnvelope } from '../../transport';
+import type { CampaignObject } from '../../../shared/types';
+import { CAMPAIGN_TYPES } from '../../../shared/types';
+import { dataArray } from '../../../shared/apiFacts';
+import { apiRequest } from '../../../shared/transport';
+import type { ListEnvelope } from '../../../shared/transport';
 import { readOptionsField, returnAllFields, showFor } from '../common.descriptions';
 
 const show = showFor('campaign', ['getMany']);
@@ -65,7 +66,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		...settings,
 	});
-	const campaigns = (Array.isArray(body.data) ? body.data : []).filter(
+	const campaigns = dataArray<CampaignObject>(body).filter(
 		(campaign) => types === undefined || types.includes(campaign.type),
 	);
 	return campaigns.slice(0, limit).map((campaign) => ({ json: campaign }));

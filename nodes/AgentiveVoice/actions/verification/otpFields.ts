@@ -1,5 +1,6 @@
 import type { IDataObject, IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
+import { MAX_MESSAGE_LENGTH, MAX_OTP_ATTEMPTS, MAX_TTL_SECONDS } from '../../../shared/apiFacts';
 import type { ItemParameters } from '../../helpers/parameters';
 
 /**
@@ -72,27 +73,24 @@ export function otpAdditionalFields(displayOptions?: IDisplayOptions): INodeProp
 			displayName: 'Max Attempts',
 			name: 'maxAttempts',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 10 },
+			typeOptions: { minValue: 1, maxValue: MAX_OTP_ATTEMPTS },
 			default: 3,
-			description: 'How many verify attempts are allowed, right or wrong, from 1 to 10. The API default is 3.',
+			description: `How many verify attempts are allowed, right or wrong, from 1 to ${MAX_OTP_ATTEMPTS}. The API default is 3.`,
 			displayOptions,
 		},
 		{
 			displayName: 'Validity (Seconds)',
 			name: 'ttl',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 86400 },
+			typeOptions: { minValue: 1, maxValue: MAX_TTL_SECONDS },
 			default: 600,
-			description: 'How long the code stays valid, in seconds, up to 86400 (one day). The API default is 600 (10 minutes).',
+			description: `How long the code stays valid, in seconds, up to ${MAX_TTL_SECONDS} (one day). The API default is 600 (10 minutes).`,
 			displayOptions,
 		},
 	];
 }
 
 // The spec gives no upper bounds; these are the sandbox's (docs/assumptions.md), so node and sandbox agree.
-const MAX_TTL_SECONDS = 86_400;
-const MAX_ATTEMPTS = 10;
-const MAX_MESSAGE_LENGTH = 500;
 
 /** The OTP part of a request body: code or length, message, ttl, max_attempts. */
 export function otpBody(params: ItemParameters, additionalFields: IDataObject): IDataObject {
@@ -121,7 +119,7 @@ export function otpBody(params: ItemParameters, additionalFields: IDataObject): 
 
 	const ttl = params.optionalWholeNumber(additionalFields.ttl, 'Additional Fields › Validity (Seconds)', 1, MAX_TTL_SECONDS);
 	if (ttl !== undefined) body.ttl = ttl;
-	const maxAttempts = params.optionalWholeNumber(additionalFields.maxAttempts, 'Additional Fields › Max Attempts', 1, MAX_ATTEMPTS);
+	const maxAttempts = params.optionalWholeNumber(additionalFields.maxAttempts, 'Additional Fields › Max Attempts', 1, MAX_OTP_ATTEMPTS);
 	if (maxAttempts !== undefined) body.max_attempts = maxAttempts;
 	return body;
 }

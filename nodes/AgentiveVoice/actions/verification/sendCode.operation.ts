@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { ItemParameters } from '../../helpers/parameters';
 import { requestSettings } from '../../helpers/requestOptions';
-import { apiRequest } from '../../transport';
-import type { Envelope } from '../../transport';
+import { apiRequest } from '../../../shared/transport';
+import type { Envelope } from '../../../shared/transport';
 import { numberField, readOptionsField, referenceIdField, showFor } from '../common.descriptions';
 import { otpAdditionalFields, otpBody, otpCodeFields } from './otpFields';
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { ItemParameters } from '../../helpers/parameters';
 import { requestSettings } from '../../helpers/requestOptions';
-import { apiRequestFull } from '../../transport';
+import { apiRequestFull } from '../../../shared/transport';
 import { readOptionsField, referenceIdField, showFor } from '../common.descriptions';
 
 const show = showFor('verification', ['verifyCode']);

@@ -1,10 +1,53 @@
-import { describeNetworkCode, networkError, unknownOutcomeNotRetried } from './errors';
-import { exchange, type WaitBudget } from './exchange';
-import { unknownOutcomeOf } from './outcome';
-import type { AttemptResult } from './request';
-import { readRateLimitHeaders } from './rateLimitHeaders';
-import { pause, type Session } from './session';
-import type { ApiContext, ApiRequest, ApiResponse } from './types';
+/**
+ * Retries: WHAT happens when an attempt's outcome is unknown (no response, timeout, 5xx, an
+ * unreadable answer). 'read' (a GET, safe to repeat) retries with backoff; 'none' (a POST that is
+ * not safe to repeat) reports it; 'placement' (a call that must never be placed twice) is in
+ * placement.ts, which looks the call up before any retry. The account 429 is not an unknown
+ * outcome: pacing.ts waits it out for every policy.
+ */
+import { describeNetworkCode, networkError, readDetails, unknownOutcomeNotRetried } from './errors';
+import type { ApiContext, ApiRequest, ApiResponse } from './index';
+import { exchange, pause, readRateLimitHeaders, type Session, type WaitBudget } from './pacing';
+import type { AttemptResult } from './attempt';
+
+/** An attempt the API did not answer definitely: the request may or may not have been processed. */
+export interface UnknownOutcome {
+	/** Short text for error messages, e.g. "no response (ECONNRESET)" or "HTTP 503: …". */
+	summary: string;
+	/**
+	 * Whether the server may still be working on the request (timeout, dropped connection,
+	 * gateway answer), so a lookup should give it a moment first. An enveloped 5xx is the API's
+	 * own final answer.
+	 */
+	mayStillBeRunning: boolean;
+}
+
+function hasEnvelope(body: unknown): boolean {
+	return !!body && typeof body === 'object' && !Buffer.isBuffer(body) && 'status' in body;
+}
+
+/**
+ * Why an attempt's outcome is unknown, or undefined when the API answered definitely (a 2xx
+ * envelope, or a 4xx: the request was refused). 5xx and 408 count as unknown, as does a 2xx whose
+ * JSON body is unreadable (a proxy page rather than the API).
+ */
+export function unknownOutcomeOf(result: AttemptResult, expectsJson: boolean): UnknownOutcome | undefined {
+	if (result.kind === 'no-response') {
+		return { summary: describeNetworkCode(result.code), mayStillBeRunning: true };
+	}
+	const { statusCode, body } = result.response;
+	if (statusCode >= 500 || statusCode === 408) {
+		const details = readDetails(body);
+		return {
+			summary: details ? `HTTP ${statusCode}: ${details}` : `HTTP ${statusCode}`,
+			mayStillBeRunning: !hasEnvelope(body),
+		};
+	}
+	if (expectsJson && statusCode >= 200 && statusCode < 300 && !hasEnvelope(body)) {
+		return { summary: `an unreadable HTTP ${statusCode} response`, mayStillBeRunning: true };
+	}
+	return undefined;
+}
 
 /** Reads: the first try and three retries, 0.5 s, 1 s, 2 s apart (± jitter). */
 export const READ_ATTEMPTS = 4;

@@ -1,4 +1,4 @@
-import { formatApiInstant, parseApiInstant } from '../../nodes/AgentiveVoiceTrigger/poll/time';
+import { formatApiInstant, parseApiInstant } from '../../nodes/shared/apiFacts';
 
 describe('Agentive Voice Trigger: API instants', () => {
 	it('reads created_at as an instant, whatever offset it carries', () => {

@@ -1,17 +1,19 @@
+/**
+ * Placement: HOW a call is placed without ever dialling twice. When an attempt's outcome is
+ * unknown, the call is looked up in List calls by reference_id before any retry.
+ */
 import type { IDataObject } from 'n8n-workflow';
-import { DateTime, FixedOffsetZone } from 'luxon';
 
+import { cleanReferenceId, MAX_PER_PAGE, parseApiInstant } from '../apiFacts';
 import { placementFailed, placementNotRetried, placementOutcomeUnknown } from './errors';
-import { exchange, type WaitBudget } from './exchange';
-import { unknownOutcomeOf, type UnknownOutcome } from './outcome';
-import { backoffMs } from './retryPolicies';
-import { pause, throwIfCancelled, type Session } from './session';
-import type { ApiContext, ApiRequest, ApiResponse } from './types';
+import type { ApiContext, ApiRequest, ApiResponse } from './index';
+import { pages } from './pages';
+import { exchange, pause, throwIfCancelled, type Session, type WaitBudget } from './pacing';
+import { backoffMs, unknownOutcomeOf, type UnknownOutcome } from './retries';
 
 /** The first try and two retries, each only after List calls showed the call was not placed. */
 export const PLACEMENT_ATTEMPTS = 3;
 const LOOKUP_ATTEMPTS = 3;
-const LOOKUP_PER_PAGE = 100;
 const LOOKUP_MAX_PAGES = 5;
 /** After a timeout or dropped connection the server may still be creating the call. */
 const SETTLE_MS = 1_000;
@@ -21,9 +23,6 @@ const SETTLE_MS = 1_000;
  * same reference_id for this one; too narrow would place a call twice, the worse failure.
  */
 const RECENT_MARGIN_MS = 120_000;
-/** The API's timestamps are IST (spec); IST has no daylight saving, so a fixed offset is exact. */
-const IST = FixedOffsetZone.instance(330);
-const REFERENCE_ID_MAX = 120;
 
 interface FoundCall {
 	unique_id: string;
@@ -39,26 +38,10 @@ interface Target {
 	timeoutMs?: number;
 }
 
-const isControl = (code: number) => code <= 0x1f || (code >= 0x7f && code <= 0x9f);
-
-/** The API's own cleaning (spec: control characters stripped, 120 characters), so ids compare equal. */
-export function cleanReferenceId(value: unknown): string | undefined {
-	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-	const text = String(value);
-	let plain = text.length <= REFERENCE_ID_MAX;
-	for (let i = 0; plain && i < text.length; i++) plain = !isControl(text.charCodeAt(i));
-	if (plain) return text === '' ? undefined : text;
-	// Code points, so a cap never splits an emoji.
-	const kept = Array.from(text).filter((char) => !isControl(char.codePointAt(0) ?? 0));
-	const cleaned = kept.slice(0, REFERENCE_ID_MAX).join('');
-	return cleaned === '' ? undefined : cleaned;
-}
-
-/** A created_at as epoch ms, or undefined when absent or unreadable; one without an offset is IST. */
-export function createdAtMs(value: unknown): number | undefined {
-	if (typeof value !== 'string' || value === '') return undefined;
-	const parsed = DateTime.fromISO(value, { zone: IST });
-	return parsed.isValid ? parsed.toMillis() : undefined;
+/** A listed call's reference_id under the package's one rule (the API has already applied it). */
+function listedReferenceId(value: unknown): string | undefined {
+	const check = cleanReferenceId(value);
+	return check.ok ? check.value : undefined;
 }
 
 function rememberPlaced(session: Session, response: ApiResponse): void {
@@ -97,36 +80,46 @@ async function searchOnce(
 	budget: WaitBudget,
 	itemIndex: number | undefined,
 ): Promise<FoundCall | undefined | 'retry' | 'unknown'> {
-	let windowStartMs: number | undefined;
-	for (let page = 1; page <= LOOKUP_MAX_PAGES; page++) {
-		const qs: IDataObject = { per_page: LOOKUP_PER_PAGE, page };
+	// Why a page could not be read: 'retry' (no definite answer) or 'unknown' (an error answer).
+	// The page then reads as empty, which ends the iteration.
+	let failed: 'retry' | 'unknown' | undefined;
+	const fetchPage = async (page: number): Promise<unknown> => {
+		const qs: IDataObject = { per_page: MAX_PER_PAGE, page };
 		if (target.number) qs.number = target.number;
 		const request: ApiRequest = { method: 'GET', path: '/calls', qs, itemIndex, timeoutMs: target.timeoutMs };
 		const result = await exchange(ctx, session, request, budget);
-		if (unknownOutcomeOf(result, true) || result.kind !== 'response') return 'retry';
+		if (unknownOutcomeOf(result, true) || result.kind !== 'response') {
+			failed = 'retry';
+			return undefined;
+		}
 		const { statusCode, body } = result.response;
-		if (statusCode < 200 || statusCode >= 300 || body.status === 'error') return 'unknown';
-		const data = Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
+		if (statusCode < 200 || statusCode >= 300 || body.status === 'error') {
+			failed = 'unknown';
+			return undefined;
+		}
+		return body;
+	};
+	let windowStartMs: number | undefined;
+	for await (const { page, data, more } of pages<IDataObject>(fetchPage, LOOKUP_MAX_PAGES)) {
+		if (failed) return failed;
 		if (page === 1) {
-			const created = data.map((call) => createdAtMs(call.created_at)).filter((ms): ms is number => ms !== undefined);
+			const created = data.map((call) => parseApiInstant(call.created_at)).filter((ms): ms is number => ms !== null);
 			const elapsedMs = Date.now() - target.startedAt;
 			if (created.length > 0) windowStartMs = Math.max(...created) - elapsedMs - RECENT_MARGIN_MS;
 		}
 		for (const call of data) {
-			const createdMs = createdAtMs(call.created_at);
+			const createdMs = parseApiInstant(call.created_at);
 			// Most recent first: everything from here on is older than any call this item placed.
-			if (windowStartMs !== undefined && createdMs !== undefined && createdMs < windowStartMs) return undefined;
+			if (windowStartMs !== undefined && createdMs !== null && createdMs < windowStartMs) return undefined;
 			if (
 				typeof call.unique_id === 'string' &&
-				cleanReferenceId(call.reference_id) === target.referenceId &&
+				listedReferenceId(call.reference_id) === target.referenceId &&
 				!session.placedIds.has(call.unique_id)
 			) {
 				return call as unknown as FoundCall;
 			}
 		}
-		const pagination = body.pagination as { total_pages?: unknown } | undefined;
-		const totalPages = typeof pagination?.total_pages === 'number' ? pagination.total_pages : page;
-		if (page >= totalPages || data.length === 0) return undefined;
+		if (!more) return undefined;
 	}
 	return 'unknown';
 }
@@ -161,7 +154,7 @@ export async function placeWithRecovery(
 ): Promise<ApiResponse> {
 	const node = ctx.getNode();
 	const { itemIndex } = request;
-	const referenceId = cleanReferenceId(request.placement?.referenceId ?? request.body?.reference_id);
+	const referenceId = listedReferenceId(request.placement?.referenceId ?? request.body?.reference_id);
 	const number = String(request.placement?.number ?? request.body?.number ?? '');
 	const startedAt = Date.now();
 	let last: UnknownOutcome | undefined;
