@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
@@ -42,65 +42,74 @@ export const ACCEPTED = {
 } as const;
 
 /**
- * Reads one item's parameters and checks them before any request is sent. Every failure is a
- * NodeOperationError for that item that names the field, shows the bad value and says what is
- * accepted.
+ * Reads parameters by name and checks them before any request is sent. Every failure is a
+ * NodeOperationError for the item that names the field (with its collection: "Options › Timeout
+ * (ms)"), shows the bad value and says what is accepted. The checks themselves are the pure
+ * functions of nodes/shared/apiFacts.ts; this class only reads values and words errors.
  */
-export class ItemParameters {
+abstract class FieldReader {
 	constructor(
-		readonly ctx: IExecuteFunctions,
+		protected readonly node: INode,
 		readonly itemIndex: number,
+		/** The collection's display name, prefixed to every field name; '' for top-level fields. */
+		private readonly prefix: string,
 	) {}
 
+	/** The value as set (or resolved from an expression), unchecked. */
+	abstract value(name: string, fallback?: unknown): unknown;
+
+	/** An error for `field` (a display name under this reader). */
 	invalid(field: string, value: unknown, accepted: string, description?: string): NodeOperationError {
-		return new NodeOperationError(this.ctx.getNode(), `Invalid ${field} ${showValue(value)}: expected ${accepted}`, {
+		const name = this.prefix ? `${this.prefix} › ${field}` : field;
+		return new NodeOperationError(this.node, `Invalid ${name} ${showValue(value)}: expected ${accepted}`, {
 			itemIndex: this.itemIndex,
-			description: description ?? `Set ${field} to ${accepted}.`,
+			description: description ?? `Set ${name} to ${accepted}.`,
 		});
 	}
 
-	raw(name: string, fallback?: unknown): unknown {
-		return this.ctx.getNodeParameter(name, this.itemIndex, fallback) as unknown;
+	/** True only for `true`. */
+	flag(name: string, fallback = false): boolean {
+		return this.value(name, fallback) === true;
 	}
 
 	/** A parameter that must be one of a fixed set (options fields set by expression). */
 	oneOf<T extends string>(name: string, field: string, allowed: readonly T[]): T {
-		const value = this.raw(name);
+		const value = this.value(name);
 		if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
 		throw this.invalid(field, value, `one of ${allowed.join(', ')}`);
 	}
 
+	/** Undefined when left empty; otherwise one of a fixed set. */
+	optionalOneOf<T extends string>(name: string, field: string, allowed: readonly T[]): T | undefined {
+		return isEmpty(this.value(name)) ? undefined : this.oneOf(name, field, allowed);
+	}
+
 	/** Any non-empty text, trimmed (e.g. a caller id the API checks against the account). */
 	text(name: string, field: string, accepted: string): string {
-		return this.textValue(this.raw(name), field, accepted);
-	}
-
-	optionalText(value: unknown, field: string, accepted: string): string | undefined {
-		return isEmpty(value) ? undefined : this.textValue(value, field, accepted);
-	}
-
-	private textValue(value: unknown, field: string, accepted: string): string {
+		const value = this.value(name);
 		if ((typeof value === 'string' || typeof value === 'number') && String(value).trim() !== '') {
 			return String(value).trim();
 		}
 		throw this.invalid(field, value, accepted);
 	}
 
-	mobileNumber(name: string, field = 'Number'): string {
-		return this.mobileNumberValue(this.raw(name), field);
+	optionalText(name: string, field: string, accepted: string): string | undefined {
+		return isEmpty(this.value(name)) ? undefined : this.text(name, field, accepted);
 	}
 
-	mobileNumberValue(value: unknown, field = 'Number'): string {
+	mobileNumber(name: string, field = 'Number'): string {
+		const value = this.value(name);
 		const normalised = normaliseMobileNumber(value);
 		if (normalised === undefined) throw this.invalid(field, value, ACCEPTED.number);
 		return normalised;
 	}
 
-	wholeNumber(name: string, field: string, min: number, max?: number): number {
-		return this.wholeNumberValue(this.raw(name), field, min, max);
+	optionalMobileNumber(name: string, field = 'Number'): string | undefined {
+		return isEmpty(this.value(name)) ? undefined : this.mobileNumber(name, field);
 	}
 
-	wholeNumberValue(value: unknown, field: string, min: number, max?: number): number {
+	wholeNumber(name: string, field: string, min: number, max?: number): number {
+		const value = this.value(name);
 		const parsed = toWholeNumber(value, min, max);
 		if (parsed === undefined) {
 			const range = max === undefined ? `${min} or more` : `from ${min} to ${max}`;
@@ -110,26 +119,27 @@ export class ItemParameters {
 	}
 
 	/** Undefined when left empty; otherwise a whole number in range. */
-	optionalWholeNumber(value: unknown, field: string, min: number, max?: number): number | undefined {
-		return isEmpty(value) ? undefined : this.wholeNumberValue(value, field, min, max);
+	optionalWholeNumber(name: string, field: string, min: number, max?: number): number | undefined {
+		return isEmpty(this.value(name)) ? undefined : this.wholeNumber(name, field, min, max);
 	}
 
-	otpCode(value: unknown, field = 'Code'): string {
+	otpCode(name: string, field = 'Code'): string {
+		const value = this.value(name);
 		const code = toOtpCode(value);
 		if (code === undefined) throw this.invalid(field, value, ACCEPTED.code);
 		return code;
 	}
 
 	resourceId(name: string, field: string): string {
-		const value = this.raw(name);
+		const value = this.value(name);
 		const id = toResourceId(value);
 		if (id === undefined) throw this.invalid(field, value, ACCEPTED.id);
 		return id;
 	}
 
-	/** Control characters stripped; longer than 120 characters is refused. Undefined when empty. */
+	/** The package's reference_id rule (apiFacts.cleanReferenceId). Undefined when empty. */
 	referenceId(name = 'referenceId', field = 'Reference ID'): string | undefined {
-		const value = this.raw(name, '');
+		const value = this.value(name, '');
 		const result = cleanReferenceId(value);
 		if (!result.ok) {
 			throw this.invalid(
@@ -142,10 +152,63 @@ export class ItemParameters {
 		return result.value;
 	}
 
-	/** A date for a List filter, sent as ISO 8601 with an explicit +05:30 offset. */
-	timestamp(value: unknown, field: string): { iso: string; millis: number } {
+	/** Undefined when empty; otherwise a date sent as ISO 8601 with an explicit +05:30 offset. */
+	optionalTimestamp(name: string, field: string): { iso: string; millis: number } | undefined {
+		const value = this.value(name);
+		if (isEmpty(value)) return undefined;
 		const parsed = toDateTime(value);
 		if (parsed === undefined) throw this.invalid(field, value, ACCEPTED.date);
 		return { iso: toApiTimestamp(parsed), millis: parsed.toMillis() };
+	}
+}
+
+/** The fields of one collection parameter (Options, Additional Fields, Filters). */
+export class CollectionParameters extends FieldReader {
+	constructor(
+		node: INode,
+		itemIndex: number,
+		label: string,
+		private readonly values: IDataObject,
+	) {
+		super(node, itemIndex, label);
+	}
+
+	value(name: string, fallback?: unknown): unknown {
+		return this.values[name] ?? fallback;
+	}
+}
+
+/** One item's parameters. */
+export class ItemParameters extends FieldReader {
+	constructor(
+		readonly ctx: IExecuteFunctions,
+		itemIndex: number,
+	) {
+		super(ctx.getNode(), itemIndex, '');
+	}
+
+	value(name: string, fallback?: unknown): unknown {
+		return this.ctx.getNodeParameter(name, this.itemIndex, fallback) as unknown;
+	}
+
+	/** A collection (or fixedCollection) parameter, read field by field; empty when unset. */
+	collection(name: string, label: string): CollectionParameters {
+		const values = this.value(name, {});
+		const object = values && typeof values === 'object' && !Array.isArray(values) ? (values as IDataObject) : {};
+		return new CollectionParameters(this.node, this.itemIndex, label, object);
+	}
+
+	/** A resource locator's value (any mode), or a plain value set by expression. */
+	resourceLocator(name: string): unknown {
+		const raw = this.ctx.getNodeParameter(name, this.itemIndex, '', { extractValue: true }) as unknown;
+		return raw && typeof raw === 'object' && 'value' in raw ? (raw as { value: unknown }).value : raw;
+	}
+
+	/** A resource locator holding a whole number (Campaign). */
+	resourceLocatorNumber(name: string, field: string, min: number): number {
+		const value = this.resourceLocator(name);
+		const parsed = toWholeNumber(value, min);
+		if (parsed === undefined) throw this.invalid(field, value, `a whole number ${min} or more`);
+		return parsed;
 	}
 }

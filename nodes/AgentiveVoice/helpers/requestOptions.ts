@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { randomUUID } from 'crypto';
 
 import { cleanReferenceId, DEFAULT_MAX_RATE_LIMIT_WAIT_SEC } from '../../shared/apiFacts';
-import type { ItemParameters } from './parameters';
+import type { CollectionParameters, ItemParameters } from './parameters';
 
 /** The transport settings an operation's "Options" collection can carry. */
 export interface RequestSettings {
@@ -11,21 +11,15 @@ export interface RequestSettings {
 	maxRateLimitWaitMs?: number;
 }
 
-export interface OptionsCollection extends IDataObject {
-	timeoutMs?: number | string;
-	maxRateLimitWaitSec?: number | string;
-	generateReferenceId?: boolean;
-}
-
-export function readOptions(params: ItemParameters): OptionsCollection {
-	const options = params.raw('options', {});
-	return options && typeof options === 'object' ? (options as OptionsCollection) : {};
+/** The Options collection of an operation. */
+export function readOptions(params: ItemParameters): CollectionParameters {
+	return params.collection('options', 'Options');
 }
 
 /** Timeout (ms) and Max Rate-Limit Wait (seconds) from the Options collection, checked. */
 export function requestSettings(params: ItemParameters, options = readOptions(params)): RequestSettings {
-	const timeoutMs = params.optionalWholeNumber(options.timeoutMs, 'Options › Timeout (ms)', 1);
-	const waitSec = params.optionalWholeNumber(options.maxRateLimitWaitSec, 'Options › Max Rate-Limit Wait (seconds)', 0);
+	const timeoutMs = options.optionalWholeNumber('timeoutMs', 'Timeout (ms)', 1);
+	const waitSec = options.optionalWholeNumber('maxRateLimitWaitSec', 'Max Rate-Limit Wait (seconds)', 0);
 	const maxRateLimitWaitMs = (waitSec ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SEC) * 1000;
 	return { ...(timeoutMs === undefined ? {} : { timeoutMs }), maxRateLimitWaitMs };
 }
@@ -38,7 +32,7 @@ export function requestSettings(params: ItemParameters, options = readOptions(pa
 export function placementReferenceId(params: ItemParameters, options = readOptions(params)): string | undefined {
 	const given = params.referenceId();
 	if (given !== undefined) return given;
-	if (options.generateReferenceId === false) return undefined;
+	if (options.value('generateReferenceId') === false) return undefined;
 	return generateReferenceId(params.ctx, params.itemIndex);
 }
 

@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { ItemParameters } from '../../helpers/parameters';
+import { ItemParameters, type CollectionParameters } from '../../helpers/parameters';
 import { readOptions, requestSettings } from '../../helpers/requestOptions';
 import { apiRequestFull, bytesReceived, consumeStream, type BodyStream } from '../../../shared/transport';
 import { readOptionsField, showFor } from '../common.descriptions';
@@ -82,15 +82,15 @@ function dispositionFileName(header: string | undefined): string | undefined {
 }
 
 /** "bytes=START-" or "bytes=START-END" from the Options, or undefined for the whole file. */
-function rangeHeader(params: ItemParameters, options: IDataObject): string | undefined {
-	const start = params.optionalWholeNumber(options.rangeStart, 'Options › Range Start (Byte)', 0);
-	const end = params.optionalWholeNumber(options.rangeEnd, 'Options › Range End (Byte)', 0);
+function rangeHeader(options: CollectionParameters): string | undefined {
+	const start = options.optionalWholeNumber('rangeStart', 'Range Start (Byte)', 0);
+	const end = options.optionalWholeNumber('rangeEnd', 'Range End (Byte)', 0);
 	if (end !== undefined && start === undefined) {
-		throw params.invalid('Options › Range Start (Byte)', options.rangeStart, 'a start byte when Range End is set');
+		throw options.invalid('Range Start (Byte)', options.value('rangeStart'), 'a start byte when Range End is set');
 	}
 	if (start === undefined) return undefined;
 	if (end !== undefined && end < start) {
-		throw params.invalid('Options › Range End (Byte)', end, `a byte at or after Range Start (${start})`);
+		throw options.invalid('Range End (Byte)', end, `a byte at or after Range Start (${start})`);
 	}
 	return `bytes=${start}-${end ?? ''}`;
 }
@@ -122,8 +122,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		'a binary field name such as data',
 	);
 	const options = readOptions(params);
-	const range = rangeHeader(params, options);
-	const fileName = params.optionalText(options.fileName, 'Options › File Name', 'a file name such as run_4821.ogg');
+	const range = rangeHeader(options);
+	const fileName = options.optionalText('fileName', 'File Name', 'a file name such as run_4821.ogg');
 	const settings = requestSettings(params, options);
 
 	let response;

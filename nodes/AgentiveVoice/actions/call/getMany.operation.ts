@@ -4,7 +4,6 @@ import { ItemParameters } from '../../helpers/parameters';
 import { requestSettings } from '../../helpers/requestOptions';
 import type { CallObject } from '../../../shared/types';
 import { CALL_DIRECTIONS, CALL_STATUSES } from '../../../shared/types';
-import { isEmpty } from '../../../shared/apiFacts';
 import { apiRequestAllPages } from '../../../shared/transport';
 import { callDirectionFilter, callNumberFilter } from '../../../shared/descriptions';
 import { readOptionsField, returnAllFields, showFor } from '../common.descriptions';
@@ -63,50 +62,35 @@ export const description: INodeProperties[] = [
 	readOptionsField(show),
 ];
 
-interface CallFilters {
-	direction?: unknown;
-	status?: unknown;
-	from?: unknown;
-	to?: unknown;
-	number?: unknown;
-}
-
 /** The List calls query, checked: known enum values, dates with an explicit offset, from before to. */
 function filterQuery(params: ItemParameters): IDataObject {
-	const filters = (params.raw('filters', {}) ?? {}) as CallFilters;
+	const filters = params.collection('filters', 'Filters');
 	const qs: IDataObject = {};
-	if (!isEmpty(filters.direction)) {
-		if (!(CALL_DIRECTIONS as readonly unknown[]).includes(filters.direction)) {
-			throw params.invalid('Filters › Direction', filters.direction, `one of ${CALL_DIRECTIONS.join(', ')}`);
-		}
-		qs.direction = filters.direction as string;
-	}
-	if (!isEmpty(filters.status)) {
-		if (!(CALL_STATUSES as readonly unknown[]).includes(filters.status)) {
-			throw params.invalid('Filters › Status', filters.status, `one of ${CALL_STATUSES.join(', ')}`);
-		}
-		qs.status = filters.status as string;
-	}
-	const from = isEmpty(filters.from) ? undefined : params.timestamp(filters.from, 'Filters › Created After');
-	const to = isEmpty(filters.to) ? undefined : params.timestamp(filters.to, 'Filters › Created Before');
+	const direction = filters.optionalOneOf('direction', 'Direction', CALL_DIRECTIONS);
+	if (direction !== undefined) qs.direction = direction;
+	const status = filters.optionalOneOf('status', 'Status', CALL_STATUSES);
+	if (status !== undefined) qs.status = status;
+	const from = filters.optionalTimestamp('from', 'Created After');
+	const to = filters.optionalTimestamp('to', 'Created Before');
 	if (from && to && from.millis >= to.millis) {
-		throw params.invalid(
-			'Filters › Created Before',
-			filters.to,
+		throw filters.invalid(
+			'Created Before',
+			filters.value('to'),
 			`a time after Created After (${from.iso})`,
 			'Created After must be earlier than Created Before, or no call can match.',
 		);
 	}
 	if (from) qs.from = from.iso;
 	if (to) qs.to = to.iso;
-	if (!isEmpty(filters.number)) qs.number = params.mobileNumberValue(filters.number, 'Filters › Number');
+	const number = filters.optionalMobileNumber('number', 'Number');
+	if (number !== undefined) qs.number = number;
 	return qs;
 }
 
 /** One output item per call object, most recent first, reading as few pages as the limit allows. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const params = new ItemParameters(this, itemIndex);
-	const returnAll = params.raw('returnAll', false) === true;
+	const returnAll = params.flag('returnAll');
 	const limit = returnAll ? undefined : params.wholeNumber('limit', 'Limit', 1);
 	const qs = filterQuery(params);
 	const settings = requestSettings(params);

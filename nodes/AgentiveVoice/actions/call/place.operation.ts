@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { ItemParameters } from '../../helpers/parameters';
+import { ItemParameters, type CollectionParameters } from '../../helpers/parameters';
 import { placementReferenceId, readOptions, requestSettings } from '../../helpers/requestOptions';
 import { KEYPAD_ACTIONS, KEYPAD_DIGITS, toKeypadAction, toKeypadDigit } from '../../../shared/apiFacts';
 import { apiRequest } from '../../../shared/transport';
@@ -124,35 +124,34 @@ export const description: INodeProperties[] = [
 
 /** The dtmf_map to send, or undefined to let the API use its default { "1": "connect_agent" }. */
 function keypadMap(params: ItemParameters): IDataObject | undefined {
-	const collection = params.raw('keypadActions', {}) as { mapping?: unknown };
-	const rows = collection?.mapping;
+	const keypad = params.collection('keypadActions', 'Keypad Actions');
+	const rows = keypad.value('mapping');
 	if (rows === undefined || rows === null) return undefined;
 	if (!Array.isArray(rows)) throw params.invalid('Keypad Actions', rows, 'a list of digit and action rows');
 	if (rows.length === 0) return undefined;
 	const map: IDataObject = {};
 	rows.forEach((row: IDataObject, index) => {
-		const where = `Keypad Actions › Digit (row ${index + 1})`;
+		const where = `Digit (row ${index + 1})`;
 		const digit = toKeypadDigit(row?.digit);
-		if (digit === undefined) throw params.invalid(where, row?.digit, 'one of 0-9, * or #');
+		if (digit === undefined) throw keypad.invalid(where, row?.digit, 'one of 0-9, * or #');
 		if (map[digit] !== undefined) {
-			throw params.invalid(where, row.digit, 'each digit once', 'Two rows use the same key. Keep one row per digit.');
+			throw keypad.invalid(where, row.digit, 'each digit once', 'Two rows use the same key. Keep one row per digit.');
 		}
 		const action = toKeypadAction(row.action);
 		if (action === undefined) {
-			throw params.invalid(`Keypad Actions › Action (row ${index + 1})`, row.action, `one of ${KEYPAD_ACTIONS.join(', ')}`);
+			throw keypad.invalid(`Action (row ${index + 1})`, row.action, `one of ${KEYPAD_ACTIONS.join(', ')}`);
 		}
 		map[digit] = action;
 	});
 	return map;
 }
 
-function callerId(params: ItemParameters, additionalFields: IDataObject): string | undefined {
-	const value = additionalFields.callerId;
+function callerId(additionalFields: CollectionParameters): string | undefined {
 	const accepted = 'a verified caller number on your account, such as 07965318581';
-	const text = params.optionalText(value, 'Additional Fields › Caller ID', accepted);
+	const text = additionalFields.optionalText('callerId', 'Caller ID', accepted);
 	if (text === undefined) return undefined;
 	const compact = text.replace(/[\s-]/g, '');
-	if (!/^\+?\d{6,15}$/.test(compact)) throw params.invalid('Additional Fields › Caller ID', value, accepted);
+	if (!/^\+?\d{6,15}$/.test(compact)) throw additionalFields.invalid('Caller ID', additionalFields.value('callerId'), accepted);
 	return compact;
 }
 
@@ -160,7 +159,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const params = new ItemParameters(this, itemIndex);
 	const callType = params.oneOf('callType', 'Call Type', CALL_TYPES);
 	const number = params.mobileNumber('number');
-	const additionalFields = (params.raw('additionalFields', {}) ?? {}) as IDataObject;
+	const additionalFields = params.collection('additionalFields', 'Additional Fields');
 	const options = readOptions(params);
 	const settings = requestSettings(params, options);
 
@@ -172,7 +171,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const dtmfMap = callType === 'press1' ? keypadMap(params) : undefined;
 		if (dtmfMap) body.dtmf_map = dtmfMap;
 	}
-	const caller = callerId(params, additionalFields);
+	const caller = callerId(additionalFields);
 	if (caller !== undefined) body.caller_id = caller;
 
 	// A verification call is never retried or recovered: a second send issues a fresh code.

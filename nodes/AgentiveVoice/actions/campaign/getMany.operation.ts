@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/parameters';
 import { requestSettings } from '../../helpers/requestOptions';
@@ -41,13 +41,13 @@ export const description: INodeProperties[] = [
 ];
 
 function typeFilter(params: ItemParameters): string[] | undefined {
-	const filters = (params.raw('filters', {}) ?? {}) as IDataObject;
-	const types = filters.types;
+	const filters = params.collection('filters', 'Filters');
+	const types = filters.value('types');
 	if (types === undefined || types === null || (Array.isArray(types) && types.length === 0)) return undefined;
 	const list = Array.isArray(types) ? types : [types];
 	for (const type of list) {
 		if (!(CAMPAIGN_TYPES as readonly unknown[]).includes(type)) {
-			throw params.invalid('Filters › Types', type, `one of ${CAMPAIGN_TYPES.join(', ')}`);
+			throw filters.invalid('Types', type, `one of ${CAMPAIGN_TYPES.join(', ')}`);
 		}
 	}
 	return list as string[];
@@ -56,7 +56,7 @@ function typeFilter(params: ItemParameters): string[] | undefined {
 /** One output item per campaign on the account. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const params = new ItemParameters(this, itemIndex);
-	const returnAll = params.raw('returnAll', false) === true;
+	const returnAll = params.flag('returnAll');
 	const limit = returnAll ? undefined : params.wholeNumber('limit', 'Limit', 1);
 	const types = typeFilter(params);
 	const settings = requestSettings(params);

@@ -47,16 +47,9 @@ export const description: INodeProperties[] = [
 	placementOptionsField(show),
 ];
 
-/** The campaign id from the resource locator (either mode), or a plain value set by expression. */
-function campaignId(params: ItemParameters, ctx: IExecuteFunctions): number {
-	const raw = ctx.getNodeParameter('campaign', params.itemIndex, '', { extractValue: true }) as unknown;
-	const value = raw && typeof raw === 'object' && 'value' in raw ? (raw as { value: unknown }).value : raw;
-	return params.wholeNumberValue(value, 'Campaign', 1);
-}
-
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const params = new ItemParameters(this, itemIndex);
-	const id = campaignId(params, this);
+	const id = params.resourceLocatorNumber('campaign', 'Campaign', 1);
 	const number = params.mobileNumber('number');
 	const options = readOptions(params);
 	const settings = requestSettings(params, options);

@@ -1,7 +1,7 @@
 import type { IDataObject, IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { MAX_MESSAGE_LENGTH, MAX_OTP_ATTEMPTS, MAX_TTL_SECONDS } from '../../../shared/apiFacts';
-import type { ItemParameters } from '../../helpers/parameters';
+import type { CollectionParameters, ItemParameters } from '../../helpers/parameters';
 
 /**
  * The code fields shared by Verification › Send Code and Call › Place with type "otp" (the spec
@@ -93,13 +93,13 @@ export function otpAdditionalFields(displayOptions?: IDisplayOptions): INodeProp
 // The spec gives no upper bounds; these are the sandbox's (docs/assumptions.md), so node and sandbox agree.
 
 /** The OTP part of a request body: code or length, message, ttl, max_attempts. */
-export function otpBody(params: ItemParameters, additionalFields: IDataObject): IDataObject {
+export function otpBody(params: ItemParameters, additionalFields: CollectionParameters): IDataObject {
 	const body: IDataObject = {};
 	const source = params.oneOf('codeSource', 'Code', ['generate', 'custom'] as const);
-	if (source === 'custom') body.code = params.otpCode(params.raw('code'), 'Own Code');
+	if (source === 'custom') body.code = params.otpCode('code', 'Own Code');
 	else body.length = params.wholeNumber('length', 'Code Length', 4, 8);
 
-	const message = params.raw('message', '');
+	const message = params.value('message', '');
 	if (typeof message === 'string' && message.trim() !== '') {
 		if (message.length > MAX_MESSAGE_LENGTH) {
 			throw params.invalid('Message', `${message.slice(0, 40)}… (${message.length} characters)`, `at most ${MAX_MESSAGE_LENGTH} characters`);
@@ -117,9 +117,9 @@ export function otpBody(params: ItemParameters, additionalFields: IDataObject): 
 		throw params.invalid('Message', message, 'text containing the {code} token');
 	}
 
-	const ttl = params.optionalWholeNumber(additionalFields.ttl, 'Additional Fields › Validity (Seconds)', 1, MAX_TTL_SECONDS);
+	const ttl = additionalFields.optionalWholeNumber('ttl', 'Validity (Seconds)', 1, MAX_TTL_SECONDS);
 	if (ttl !== undefined) body.ttl = ttl;
-	const maxAttempts = params.optionalWholeNumber(additionalFields.maxAttempts, 'Additional Fields › Max Attempts', 1, MAX_OTP_ATTEMPTS);
+	const maxAttempts = additionalFields.optionalWholeNumber('maxAttempts', 'Max Attempts', 1, MAX_OTP_ATTEMPTS);
 	if (maxAttempts !== undefined) body.max_attempts = maxAttempts;
 	return body;
 }

@@ -32,7 +32,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const params = new ItemParameters(this, itemIndex);
 	const number = params.mobileNumber('number');
-	const additionalFields = (params.raw('additionalFields', {}) ?? {}) as IDataObject;
+	const additionalFields = params.collection('additionalFields', 'Additional Fields');
 	const body: IDataObject = { number, ...otpBody(params, additionalFields) };
 	const referenceId = params.referenceId();
 	if (referenceId !== undefined) body.reference_id = referenceId;

@@ -99,7 +99,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const body: IDataObject = {};
 	if (verifyBy === 'requestId') body.request_id = params.resourceId('requestId', 'Request ID');
 	else body.number = params.mobileNumber('number');
-	body.code = params.otpCode(params.raw('code'));
+	body.code = params.otpCode('code');
 	const referenceId = params.referenceId();
 	if (referenceId !== undefined) body.reference_id = referenceId;
 	const settings = requestSettings(params);
