@@ -9,7 +9,8 @@
  *   listSearch all:  POST /rest/dynamic-node-parameters/resource-locator-results
  *              { nodeTypeAndVersion, path, methodName, currentNodeParameters, credentials, filter? }
  */
-import type { ExecutionDetail, N8nRest, WorkflowDetail } from './n8n-rest';
+import { decodeExecutionData, type ExecutionDetail, type N8nRest, type WorkflowDetail } from './n8n-rest';
+import { sleep } from './proc';
 
 export function majorOf(n8nVersion: string): number {
 	return Number(n8nVersion.split('.')[0]);
@@ -58,7 +59,21 @@ export async function runWorkflowCompat(
 		{ workflowData, triggerToStartFrom: { name: triggerNode } },
 	);
 	if (!started.executionId) throw new Error(`n8n did not start an execution: ${JSON.stringify(started)}`);
-	return await rest.waitForExecution(started.executionId, timeoutMs);
+	// n8n 1.x can report a terminal status a moment before it has stored the run data: read it until it is there.
+	const deadline = Date.now() + 15_000;
+	for (;;) {
+		const execution = await rest.waitForExecution(started.executionId, timeoutMs);
+		if (hasRunData(execution) || Date.now() > deadline) return execution;
+		await sleep(500);
+	}
+}
+
+function hasRunData(execution: ExecutionDetail): boolean {
+	try {
+		return !!decodeExecutionData(execution)?.resultData?.runData;
+	} catch {
+		return false;
+	}
 }
 
 export interface ListSearchResult {
