@@ -69,6 +69,8 @@ export function runCommand(command: string, args: string[], options: RunOptions 
 			stderr += chunk.toString();
 			logStream?.write(chunk);
 		});
+		// A command that exits before reading its stdin (chown, psql -c) must not fail the caller with EPIPE.
+		child.stdin?.on('error', () => undefined);
 		child.stdin?.end(options.input ?? '');
 		let timer: NodeJS.Timeout | undefined;
 		if (options.timeoutMs) {

@@ -15,6 +15,7 @@
  * Postgres' own "not as root" check passes.
  */
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { freePort } from './n8n';
 import { formatDuration, log, runChecked, runCommand, sleep, startLongRunning, type LongRunning } from './proc';
@@ -118,7 +119,6 @@ export async function startRedis(options: { dataDir: string; logFile: string; po
 
 /** One PING over a raw socket (no Redis client in our devDependencies). */
 async function redisPing(port: number): Promise<string> {
-	const net = await import('node:net');
 	return await new Promise((resolve) => {
 		const socket = net.connect({ host: '127.0.0.1', port });
 		let answer = '';
@@ -134,6 +134,17 @@ async function redisPing(port: number): Promise<string> {
 			if (answer.includes('\r\n')) done(answer.trim().replace(/^\+/, ''));
 		});
 	});
+}
+
+/** uid and gid of a system user, from /etc/passwd. */
+function systemUser(name: string): { uid: number; gid: number } {
+	const line = fs
+		.readFileSync('/etc/passwd', 'utf8')
+		.split('\n')
+		.find((entry) => entry.startsWith(`${name}:`));
+	if (!line) throw new Error(`There is no user "${name}" (the postgresql package creates it).`);
+	const [, , uid, gid] = line.split(':');
+	return { uid: Number(uid), gid: Number(gid) };
 }
 
 /** Run a command as the postgres user, able to reach folders below /root (see the file comment). */
@@ -158,8 +169,9 @@ export async function startPostgres(options: { dataDir: string; logFile: string;
 	const dataDir = path.resolve(options.dataDir);
 	fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 	fs.chmodSync(dataDir, 0o700);
-	await runChecked('chown', ['-R', `${POSTGRES_USER}:${POSTGRES_USER}`, dataDir]);
-	// The log is written by us (stdout/stderr), the data folder by postgres.
+	// The data folder belongs to postgres (initdb fills it as that user); the log is written by us.
+	const { uid, gid } = systemUser(POSTGRES_USER);
+	fs.chownSync(dataDir, uid, gid);
 	if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
 		const [command, args] = asPostgres(path.join(bin, 'initdb'), ['-D', dataDir, '-U', POSTGRES_USER, '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
 		await runChecked(command, args, { logFile: options.logFile, timeoutMs: 120_000 });

@@ -122,11 +122,15 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
 		});
 		started.push(sandbox);
 		log(`Sandbox API on ${sandbox.url}`);
+		// Each is registered for stopping as soon as it runs, even if the other fails to start.
+		const register = <T extends { stop(): Promise<void> }>(service: T): T => {
+			started.push(service);
+			return service;
+		};
 		const [redis, postgres] = await Promise.all([
-			startRedis({ dataDir: path.join(servicesDir, 'redis'), logFile: path.join(userFolder, 'redis.log') }),
-			startPostgres({ dataDir: path.join(servicesDir, 'postgres'), logFile: path.join(userFolder, 'postgres.log') }),
+			startRedis({ dataDir: path.join(servicesDir, 'redis'), logFile: path.join(userFolder, 'redis.log') }).then(register),
+			startPostgres({ dataDir: path.join(servicesDir, 'postgres'), logFile: path.join(userFolder, 'postgres.log') }).then(register),
 		]);
-		started.push(redis, postgres);
 		log(`Redis on 127.0.0.1:${redis.port}, PostgreSQL on 127.0.0.1:${postgres.port} (data in ${servicesDir})`);
 
 		const mainPort = options.n8nPort || (await freePort());
@@ -167,7 +171,6 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
 		if (workflows.length > 0) {
 			log(`Importing ${workflows.length} workflow(s) (n8n import:workflow)…`);
 			await main.importWorkflows(workflows);
-			for (const workflow of workflows.filter((w) => w.active === true && w.id)) await main.publishWorkflowCli(workflow.id as string);
 		}
 
 		log('Starting the n8n main…');
@@ -199,6 +202,9 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
 			if (problems.length > 0) throw new Error(`Worker ${index + 1} reported problems loading ${options.packed.name}:\n${problems.join('\n')}`);
 		}
 		log(`  ${options.workers} worker(s) ready after ${formatDuration(Date.now() - workersStarted)}.`);
+		// Published through the main's REST API (as the editor's Publish button does), which saves one
+		// boot of the n8n CLI per workflow.
+		for (const workflow of workflows.filter((w) => w.active === true && w.id)) await main.rest.activateWorkflow(workflow.id as string);
 
 		const startedLines = (worker: N8n, executionId: string) => worker.readLog().includes(`Worker started execution ${executionId} (`);
 		const stack: QueueStack = {

@@ -81,6 +81,8 @@ const triggerWorkflow: WorkflowImport = {
 describe('queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 	const userFolder = tempUserFolder(LABEL);
 	let stack: QueueStack;
+	/** Stops whatever started, also when beforeAll failed half-way. */
+	let stopStack: (() => Promise<void>) | undefined;
 	let sandbox: SandboxControl;
 	let recordedCall: string;
 	const rest = (): N8nRest => stack.main.rest;
@@ -98,6 +100,9 @@ describe('queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 			sandboxPort: 0,
 			seedCalls: 5,
 			workflows: [...loadExampleWorkflows().filter((workflow) => workflow.id === OTP_ID), triggerWorkflow],
+			onStop: (stop) => {
+				stopStack = stop;
+			},
 		});
 		sandbox = new SandboxControl(stack.sandbox);
 		const seeded = await fetch(`${stack.sandbox.origin}/__sandbox/calls/seed`, {
@@ -107,10 +112,11 @@ describe('queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 		});
 		recordedCall = ((await seeded.json()) as { data: Array<{ unique_id: string }> }).data[0].unique_id;
 		await stack.main.importWorkflows([downloadWorkflow(recordedCall)]);
-	});
+		// Booting five n8n processes (CLI imports, main, two workers) takes minutes on a busy 2-core machine.
+	}, 20 * 60_000);
 
 	afterAll(async () => {
-		if (stack) await stack.stop();
+		if (stopStack) await stopStack();
 		archiveLogs(userFolder, LABEL);
 		archiveQueueLogs(userFolder, LABEL, WORKERS);
 		if (process.env.E2E_KEEP !== '1') fs.rmSync(userFolder, { recursive: true, force: true });
