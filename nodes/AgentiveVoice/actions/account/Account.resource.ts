@@ -15,7 +15,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Balance',
 				value: 'getBalance',
-				description: 'Get the account wallet balance in INR',
+				description:
+					'Get the account wallet balance. Returns balance_inr and currency (INR). Use it before a large campaign.',
 				action: 'Get the account balance',
 			},
 		],

@@ -16,13 +16,15 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getMany',
-				description: 'List the saved campaigns on the account',
+				description:
+					'List the saved campaigns on the account. Returns the ID, name, type and status of each; use the ID with Trigger.',
 				action: 'Get many campaigns',
 			},
 			{
 				name: 'Trigger',
 				value: 'trigger',
-				description: 'Run a saved Audio Blast or Press 1 campaign for one number',
+				description:
+					'Run a saved Audio Blast or Press 1 campaign for one number. Returns the unique_id of the call it queues.',
 				action: 'Trigger a campaign',
 			},
 		],

@@ -16,13 +16,15 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Send Code',
 				value: 'sendCode',
-				description: 'Call a number and read out a verification code (voice OTP)',
+				description:
+					'Call an Indian mobile number and read out a verification code (voice OTP). Returns request_id (for Verify Code) and expires_in_sec. Use it when a person must prove they own the number.',
 				action: 'Send a verification code',
 			},
 			{
 				name: 'Verify Code',
 				value: 'verifyCode',
-				description: 'Check the code a person entered. A wrong code returns verified: false, not an error.',
+				description:
+					'Check the code a person heard against a code sent with Send Code. Returns verified: true, or verified: false with reason (such as incorrect_code or expired) and attempts_left; a wrong code is not an error. Use it each time the person gives a code.',
 				action: 'Verify a code',
 			},
 		],
