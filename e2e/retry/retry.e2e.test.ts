@@ -53,7 +53,7 @@ describe('n8n Retry of a failed execution never dials a customer twice', () => {
 		const rest = stack.n8n.rest;
 		await activateAll(rest, retryWorkflows(SANDBOX_CREDENTIAL, false).map((workflow) => workflow.id as string));
 		ctx = { rest, baseUrl: stack.n8n.baseUrl, sandbox: new RetrySandbox(`${stack.sandbox.origin}/__sandbox`) };
-	});
+	}, 600_000); // n8n's start-up alone took 3 minutes on the loaded 2-core machine
 
 	afterAll(async () => {
 		await stopSuiteStack(stack, LABEL);
