@@ -18,6 +18,9 @@ import { parseArgs } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { findChromium, launchChromium, logInAsOwner } from '../e2e/lib/browser';
 import { SCENES, VIEWPORT } from '../e2e/lib/editor-screenshots';
+import { modelCredential } from '../e2e/lib/ai-agent';
+import { demoResponder } from '../e2e/model-server/demo';
+import { startModelServer } from '../e2e/model-server/server';
 import { buildAndPack } from '../e2e/lib/package';
 import { REPO_ROOT } from '../e2e/lib/paths';
 import { formatDuration, log, stopAllLongRunning } from '../e2e/lib/proc';
@@ -66,7 +69,11 @@ async function main(): Promise<string[]> {
 	const packed = await buildAndPack({ skipBuild: values['skip-build'] });
 	const runtime = await ensureRuntime();
 	state.userFolder = tempUserFolder(LABEL);
+	// The AI-agent example's model, as under `npm start`: the scripted demo model and its credential.
+	const sandboxOrigin: { value?: string } = {};
+	const model = await startModelServer({ responder: demoResponder({ sandboxOrigin: () => sandboxOrigin.value }) });
 	state.stack = await startStack({
+		credentials: [modelCredential(model)],
 		runtime,
 		packed,
 		userFolder: state.userFolder,
@@ -77,6 +84,7 @@ async function main(): Promise<string[]> {
 		workflows: loadExampleWorkflows(),
 	});
 	const { n8n, owner } = state.stack;
+	sandboxOrigin.value = state.stack.sandbox.origin;
 
 	log('Starting Chromium…');
 	state.browser = await launchChromium();

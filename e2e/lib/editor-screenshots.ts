@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { aiAgentChatScene } from './ai-agent-scene';
 import { closeToasts, dismissPopups } from './browser';
 import type { N8nRest } from './n8n-rest';
 import { EXAMPLES_DIR, NODE_TYPES } from './paths';
@@ -208,4 +209,5 @@ export const SCENES: Scene[] = [
 			await shoot(ctx, this.file);
 		},
 	},
+	aiAgentChatScene,
 ];
