@@ -85,6 +85,8 @@ async function handle(core: SandboxCore, req: IncomingMessage, res: ServerRespon
 	else if (apiPath === null) out = errorResponse(404, MESSAGES.notFound);
 	else out = respond(core, req, line, apiPath, parsed, at);
 	entry.status = out.status;
+	// The Date header tells the API's own time, as created_at does (clients may compare the two).
+	out = { ...out, headers: { Date: new Date(core.clock.now()).toUTCString(), ...out.headers } };
 	if (fault === 'drop-response') resetSocket(res);
 	else write(res, out);
 	if (body.aborted) res.on('finish', () => req.socket.destroy());
