@@ -151,6 +151,12 @@ export function cleanReferenceId(input: unknown): ReferenceIdCheck {
 	return { ok: true, value: cleaned === '' ? undefined : cleaned };
 }
 
+/** A reference_id as List calls shows it, under the same rule (the API has already applied it). */
+export function listedReferenceId(value: unknown): string | undefined {
+	const check = cleanReferenceId(value);
+	return check.ok ? check.value : undefined;
+}
+
 /** Ids used in URL paths: run_4821, call ids and request ids (UUIDs). Nothing that alters the path. */
 export function toResourceId(input: unknown): string | undefined {
 	const text = typeof input === 'number' && Number.isSafeInteger(input) ? String(input) : input;

@@ -68,8 +68,37 @@ export interface RunResult {
 	error: IRun['data']['resultData']['error'];
 }
 
+/** How an execution starts: a fresh one (default), or an n8n Retry of an earlier run (see retryOf). */
+export interface ExecutionStart {
+	mode?: 'manual' | 'trigger' | 'webhook' | 'retry';
+	executionId?: string;
+	/** The data to continue from (a Retry's); default: the start node with one empty item. */
+	runExecutionData?: IRunExecutionData;
+}
+
+/**
+ * What n8n's Executions › Retry starts from (n8n 2.41.1 ExecutionService.retry): the failed
+ * execution's saved data, with its error removed and the failed node's last (error) run popped, so
+ * the node execution stack re-runs that node with all of its original input items. Custom data
+ * (resultData.metadata) comes along. The data goes through JSON as n8n's database does.
+ */
+export function retryOf(previous: RunResult): IRunExecutionData {
+	const data = JSON.parse(JSON.stringify(previous.run.data)) as IRunExecutionData;
+	const { lastNodeExecuted } = data.resultData;
+	delete data.resultData.error;
+	if (lastNodeExecuted) {
+		const runs = data.resultData.runData[lastNodeExecuted];
+		if (runs?.length && runs[runs.length - 1].error !== undefined) runs.pop();
+	}
+	return data;
+}
+
 /** Runs a whole workflow through n8n-core's WorkflowExecute, from its first node without inputs. */
-export async function runWorkflow(definition: WorkflowDefinition, credentials: Credentials): Promise<RunResult> {
+export async function runWorkflow(
+	definition: WorkflowDefinition,
+	credentials: Credentials,
+	start: ExecutionStart = {},
+): Promise<RunResult> {
 	const workflow = new Workflow({
 		id: 'test-workflow',
 		name: 'test',
@@ -83,15 +112,20 @@ export async function runWorkflow(definition: WorkflowDefinition, credentials: C
 	const startNode = definition.nodes.find((node) => nodeTypes.getByNameAndVersion(node.type).description.inputs.length === 0);
 	if (!startNode) throw new Error('The workflow needs a start node without inputs');
 
-	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', { id: 'test-workflow', name: 'test', nodes: definition.nodes, connections: definition.connections, active: false, isArchived: false, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null } as never);
+	const mode = start.mode ?? 'manual';
+	const hooks = new ExecutionLifecycleHooks(mode, start.executionId ?? 'test-execution', { id: 'test-workflow', name: 'test', nodes: definition.nodes, connections: definition.connections, active: false, isArchived: false, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null } as never);
 	let resolveRun: (run: IRun) => void = () => {};
 	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
 
-	const runExecutionData: IRunExecutionData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }] },
-	});
-	const execute = new WorkflowExecute(additionalDataFor(credentials, hooks), 'manual', runExecutionData);
+	const runExecutionData: IRunExecutionData =
+		start.runExecutionData ??
+		createRunExecutionData({
+			executionData: { nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }] },
+		});
+	const additionalData = additionalDataFor(credentials, hooks);
+	if (start.executionId) additionalData.executionId = start.executionId;
+	const execute = new WorkflowExecute(additionalData, mode, runExecutionData);
 	await execute.processRunExecutionData(workflow);
 	const run = await finished;
 	return {
@@ -108,6 +142,8 @@ export interface RunNodeOptions {
 	continueOnFail?: boolean;
 	/** "Continue (using error output)": failed items go to a second output. */
 	errorOutput?: boolean;
+	/** A fresh execution by default; a Retry with `retryOf(previous)`. */
+	start?: ExecutionStart;
 }
 
 export interface NodeRunResult extends RunResult {
@@ -145,7 +181,7 @@ export async function runActionNode(options: RunNodeOptions): Promise<NodeRunRes
 	const connections: IConnections = {
 		Items: { main: [[{ node: 'Agentive Voice', type: 'main', index: 0 }]] },
 	};
-	const result = await runWorkflow({ nodes, connections }, options.credentials);
+	const result = await runWorkflow({ nodes, connections }, options.credentials, options.start);
 	const taskData = result.run.data.resultData.runData['Agentive Voice']?.[0];
 	return {
 		...result,

@@ -43,13 +43,17 @@ describe('the reference_id rule', () => {
 		expect(cleanReferenceId(['a'])).toEqual({ ok: false });
 	});
 
-	it('holds for generated reference ids, which are unique', () => {
-		const ctx = { getNode: () => ({ name: 'Agentive Voice' }) } as unknown as IExecuteFunctions;
+	it('holds for generated reference ids: repeatable for an item of one run, different for another item or run', () => {
+		// A context without run data: the chain lives for this node run only (no custom data to keep it).
+		const context = () => ({ getNode: () => ({ id: 'node-1', name: 'Agentive Voice' }), getExecutionId: () => 'exec-1' }) as unknown as IExecuteFunctions;
+		const ctx = context();
 		const first = generateReferenceId(ctx, 0);
-		const second = generateReferenceId(ctx, 0);
-		expect(first).toMatch(/^n8n-[0-9a-f-]{36}$/);
+		expect(first).toMatch(/^n8n-[A-Za-z0-9]{10}-[0-9a-z]+-0-0$/);
 		expect(cleanReferenceId(first)).toEqual({ ok: true, value: first });
-		expect(second).not.toBe(first);
+		expect(generateReferenceId(ctx, 0)).toBe(first);
+		expect(generateReferenceId(ctx, 1)).not.toBe(first);
+		expect(generateReferenceId(context(), 0)).not.toBe(first);
+		expect(generateReferenceId(ctx, 99_999).length).toBeLessThanOrEqual(REFERENCE_ID_MAX);
 	});
 });
 

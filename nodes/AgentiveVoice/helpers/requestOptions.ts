@@ -1,8 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { randomUUID } from 'crypto';
 
 import { cleanReferenceId, DEFAULT_MAX_RATE_LIMIT_WAIT_SEC } from '../../shared/apiFacts';
+import { chainReferenceId } from './executionChain';
 import type { CollectionParameters, ItemParameters } from './parameters';
 
 /** The transport settings an operation's "Options" collection can carry. */
@@ -37,11 +37,13 @@ export function placementReferenceId(params: ItemParameters, options = readOptio
 }
 
 /**
- * The one place a reference_id is generated (for Call › Place and Campaign › Trigger). It follows
- * the package's reference_id rule like a given one; a generated id that did not would be a bug.
+ * The one place a reference_id is generated (Call › Place, Campaign › Trigger, Send Code): the same
+ * for an item in an execution and in every n8n Retry of it (executionChain.ts), unique otherwise.
+ * It follows the package's reference_id rule like a given one; a generated id that did not would
+ * be a bug.
  */
 export function generateReferenceId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const check = cleanReferenceId(`n8n-${randomUUID()}`);
+	const check = cleanReferenceId(chainReferenceId(ctx, itemIndex));
 	if (!check.ok || check.value === undefined) {
 		throw new NodeOperationError(ctx.getNode(), 'Could not generate a valid reference ID', { itemIndex });
 	}

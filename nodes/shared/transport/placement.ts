@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { cleanReferenceId, MAX_PER_PAGE, parseApiInstant } from '../apiFacts';
+import { listedReferenceId, MAX_PER_PAGE, parseApiInstant } from '../apiFacts';
 import { placementFailed, placementNotRetried, placementOutcomeUnknown } from './errors';
 import type { ApiContext, ApiRequest, ApiResponse } from './index';
 import { pages } from './pages';
@@ -36,12 +36,6 @@ interface Target {
 	startedAt: number;
 	/** The operation's Timeout, for the lookups too. */
 	timeoutMs?: number;
-}
-
-/** A listed call's reference_id under the package's one rule (the API has already applied it). */
-function listedReferenceId(value: unknown): string | undefined {
-	const check = cleanReferenceId(value);
-	return check.ok ? check.value : undefined;
 }
 
 function rememberPlaced(session: Session, response: ApiResponse): void {

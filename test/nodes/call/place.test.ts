@@ -33,7 +33,9 @@ describe('Call › Place: audio blast', () => {
 		});
 		const sent = apiRequests(sandbox(), 'POST', '/calls').map((entry) => (entry.body as { reference_id: string }).reference_id);
 		expect(sent).toHaveLength(2);
-		for (const id of sent) expect(id).toMatch(/^n8n-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+		// n8n-<chain token>-<node>-<run index>-<item index>: repeatable in an n8n Retry, unique otherwise.
+		for (const id of sent) expect(id).toMatch(/^n8n-[A-Za-z0-9]{10}-[0-9a-z]+-\d+-\d+$/);
+		expect(sent.map((id) => id.split('-').slice(-2).join('-'))).toEqual(['0-0', '0-1']);
 		expect(sent[0]).not.toBe(sent[1]);
 		expect(jsonOf(result.items).map((json) => json.reference_id)).toEqual(sent);
 	});
@@ -163,9 +165,14 @@ describe('Call › Place: verification code (otp)', () => {
 		expect(sandbox().control.otp(json.request_id as string)).toEqual({ code: '482193', message: 'Your Acme code is 4 8 2 1 9 3.' });
 	});
 
-	it('asks for a generated code of the chosen length and generates no reference ID', async () => {
+	it('asks for a generated code of the chosen length, with a generated reference ID (so a Retry can find the request)', async () => {
 		const result = await runNode(sandbox(), place({ callType: 'otp', number: '9812345678', codeSource: 'generate', length: '6' }));
-		expect(onlyBody(sandbox(), 'POST', '/calls')).toEqual({ type: 'otp', number: '+919812345678', length: 6 });
+		expect(onlyBody(sandbox(), 'POST', '/calls')).toEqual({
+			type: 'otp',
+			number: '+919812345678',
+			length: 6,
+			reference_id: expect.stringMatching(/^n8n-[A-Za-z0-9]{10}-[0-9a-z]+-\d+-\d+$/),
+		});
 		expect(sandbox().control.otp(result.items[0].json.request_id as string)?.code).toMatch(/^\d{6}$/);
 	});
 });

@@ -8,14 +8,15 @@ const sendCode = (parameters: Record<string, unknown> = {}) => ({ resource: 'ver
 describe('Verification › Send Code', () => {
 	it('asks for a generated 4-digit code by default and outputs request_id, expires_in_sec and unique_id', async () => {
 		const result = await runNode(sandbox(), sendCode());
-		expect(onlyBody(sandbox(), 'POST', '/otp/send')).toEqual({ number: '+919812345678', length: 4 });
+		const sentReference = expect.stringMatching(/^n8n-[A-Za-z0-9]{10}-[0-9a-z]+-\d+-\d+$/);
+		expect(onlyBody(sandbox(), 'POST', '/otp/send')).toEqual({ number: '+919812345678', length: 4, reference_id: sentReference });
 		const [json] = jsonOf(result.items);
 		expect(json).toEqual({
 			status: 'success',
 			code: 200,
 			unique_id: expect.any(String),
 			request_id: json.unique_id,
-			reference_id: null,
+			reference_id: sentReference,
 			details: 'Verification call queued.',
 			expires_in_sec: 600,
 		});

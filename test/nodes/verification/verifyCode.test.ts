@@ -29,12 +29,12 @@ describe('Verification › Verify Code: outcomes as data', () => {
 	});
 
 	it('a wrong code (401 with verified: false) → verified: false, reason incorrect_code, attempts_left; sent once', async () => {
-		const { requestId, code } = await sendCode();
+		const { requestId, code } = await sendCode({ referenceId: 'signup-2' });
 		sandbox().control.clearLog();
 		const result = await runNode(sandbox(), verifyById(requestId, wrong(code)));
 		expect(result.error).toBeUndefined();
 		expect(jsonOf(result.items)).toEqual([
-			{ verified: false, reason: 'incorrect_code', attempts_left: 2, details: 'Incorrect code.', request_id: requestId, reference_id: null },
+			{ verified: false, reason: 'incorrect_code', attempts_left: 2, details: 'Incorrect code.', request_id: requestId, reference_id: 'signup-2' },
 		]);
 		expect(apiRequests(sandbox())).toHaveLength(1);
 	});

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { ItemParameters, type CollectionParameters } from '../../helpers/parameters';
 import { placementReferenceId, readOptions, requestSettings } from '../../helpers/requestOptions';
+import { placeOnce, reusePendingVerification } from '../../helpers/retrySafety';
 import { KEYPAD_ACTIONS, KEYPAD_DIGITS, toKeypadAction, toKeypadDigit } from '../../../shared/apiFacts';
 import { apiRequest } from '../../../shared/transport';
 import type { Envelope } from '../../../shared/transport';
@@ -174,19 +175,26 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const caller = callerId(additionalFields);
 	if (caller !== undefined) body.caller_id = caller;
 
-	// A verification call is never retried or recovered: a second send issues a fresh code.
-	const referenceId = callType === 'otp' ? params.referenceId() : placementReferenceId(params, options);
+	const referenceId = placementReferenceId(params, options);
 	if (referenceId !== undefined) body.reference_id = referenceId;
 
-	const response = await apiRequest<Envelope>(this, {
-		method: 'POST',
-		path: '/calls',
-		body,
-		itemIndex,
-		...settings,
-		...(callType === 'otp'
-			? { retry: 'none' as const }
-			: { retry: 'placement' as const, placement: { number, referenceId } }),
-	});
+	const send = async () =>
+		await apiRequest<Envelope>(this, {
+			method: 'POST',
+			path: '/calls',
+			body,
+			itemIndex,
+			...settings,
+			// A verification call is never retried or recovered in one execution: a second send issues a fresh code.
+			...(callType === 'otp'
+				? { retry: 'none' as const }
+				: { retry: 'placement' as const, placement: { number, referenceId } }),
+		});
+	const response =
+		callType === 'otp'
+			? await placeOnce(this, itemIndex, { referenceId, number }, send, async (call) =>
+					await reusePendingVerification(this, itemIndex, call),
+				)
+			: await placeOnce(this, itemIndex, { referenceId, number }, send);
 	return [{ json: response }];
 }

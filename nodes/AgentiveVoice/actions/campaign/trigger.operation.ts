@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { ItemParameters } from '../../helpers/parameters';
 import { placementReferenceId, readOptions, requestSettings } from '../../helpers/requestOptions';
+import { placeOnce } from '../../helpers/retrySafety';
 import { apiRequest } from '../../../shared/transport';
 import type { Envelope } from '../../../shared/transport';
 import { numberField, placementOptionsField, referenceIdField, showFor } from '../common.descriptions';
@@ -55,14 +56,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const settings = requestSettings(params, options);
 	const referenceId = placementReferenceId(params, options);
 
-	const response = await apiRequest<Envelope>(this, {
-		method: 'POST',
-		path: `/campaigns/${id}/trigger`,
-		body: { number, ...(referenceId === undefined ? {} : { reference_id: referenceId }) },
-		itemIndex,
-		...settings,
-		retry: 'placement',
-		placement: { number, referenceId },
-	});
+	const response = await placeOnce(this, itemIndex, { referenceId, number }, async () =>
+		await apiRequest<Envelope>(this, {
+			method: 'POST',
+			path: `/campaigns/${id}/trigger`,
+			body: { number, ...(referenceId === undefined ? {} : { reference_id: referenceId }) },
+			itemIndex,
+			...settings,
+			retry: 'placement',
+			placement: { number, referenceId },
+		}),
+	);
 	return [{ json: response }];
 }

@@ -1,10 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/parameters';
-import { requestSettings } from '../../helpers/requestOptions';
+import { placementReferenceId, readOptions, requestSettings } from '../../helpers/requestOptions';
+import { placeOnce, reusePendingVerification } from '../../helpers/retrySafety';
+import type { CallObject } from '../../../shared/types';
 import { apiRequest } from '../../../shared/transport';
 import type { Envelope } from '../../../shared/transport';
-import { numberField, readOptionsField, referenceIdField, showFor } from '../common.descriptions';
+import { numberField, placementOptionsField, referenceIdField, showFor } from '../common.descriptions';
 import { otpAdditionalFields, otpBody, otpCodeFields } from './otpFields';
 
 const show = showFor('verification', ['sendCode']);
@@ -22,29 +24,26 @@ export const description: INodeProperties[] = [
 		displayOptions: show,
 		options: otpAdditionalFields(),
 	},
-	readOptionsField(show),
+	placementOptionsField(show),
 ];
 
 /**
  * Places the verification call. Outputs request_id (use it with Verify Code), expires_in_sec and
- * unique_id. Never retried: each send issues a fresh code.
+ * unique_id. Never retried within an execution: each send issues a fresh code. In an n8n Retry, a
+ * code the original sent that is still pending is output instead of sending another.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const params = new ItemParameters(this, itemIndex);
 	const number = params.mobileNumber('number');
 	const additionalFields = params.collection('additionalFields', 'Additional Fields');
 	const body: IDataObject = { number, ...otpBody(params, additionalFields) };
-	const referenceId = params.referenceId();
+	const options = readOptions(params);
+	const referenceId = placementReferenceId(params, options);
 	if (referenceId !== undefined) body.reference_id = referenceId;
-	const settings = requestSettings(params);
+	const settings = requestSettings(params, options);
 
-	const response = await apiRequest<Envelope>(this, {
-		method: 'POST',
-		path: '/otp/send',
-		body,
-		itemIndex,
-		...settings,
-		retry: 'none',
-	});
-	return [{ json: response }];
+	const send = async () =>
+		await apiRequest<Envelope>(this, { method: 'POST', path: '/otp/send', body, itemIndex, ...settings, retry: 'none' });
+	const reuse = async (call: CallObject) => await reusePendingVerification(this, itemIndex, call);
+	return [{ json: await placeOnce(this, itemIndex, { referenceId, number }, send, reuse) }];
 }

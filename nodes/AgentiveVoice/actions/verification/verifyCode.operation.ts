@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/parameters';
+import { answeredBefore, recordAnswer } from '../../helpers/executionChain';
 import { requestSettings } from '../../helpers/requestOptions';
 import { apiRequestFull } from '../../../shared/transport';
 import { readOptionsField, referenceIdField, showFor } from '../common.descriptions';
@@ -104,6 +105,22 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (referenceId !== undefined) body.reference_id = referenceId;
 	const settings = requestSettings(params);
 
+	// In an n8n Retry, an attempt the original already made is reported, not made again: every
+	// attempt counts against the cap, and a right code verified twice would read "already used".
+	const target = String(body.request_id ?? body.number);
+	const code = String(body.code);
+	const before = answeredBefore(this, target, code);
+	if (before) {
+		const json: IDataObject = { verified: before.verified };
+		if (before.reason !== undefined) json.reason = before.reason;
+		if (before.attemptsLeft !== undefined) json.attempts_left = before.attemptsLeft;
+		json.details = 'Answered before this retry; no attempt was used.';
+		json.request_id = body.request_id ?? null;
+		json.reference_id = referenceId ?? null;
+		json.answeredBeforeRetry = true;
+		return [{ json }];
+	}
+
 	const response = await apiRequestFull(this, {
 		method: 'POST',
 		path: '/otp/verify',
@@ -121,5 +138,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	json.details = result.details;
 	json.request_id = result.request_id ?? body.request_id ?? null;
 	json.reference_id = result.reference_id ?? null;
+	recordAnswer(this, target, code, {
+		verified,
+		reason: json.reason as string | undefined,
+		attemptsLeft: json.attempts_left as number | undefined,
+	});
 	return [{ json }];
 }
