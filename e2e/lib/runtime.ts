@@ -11,6 +11,10 @@
  * (Kafka, SSH, Sentry profiling, file watching, analytics) and stay skipped.
  *
  * A marker file holding the hash of package.json + package-lock.json makes later runs reuse the install.
+ * Installs live outside the clone, in ~/.cache/n8n-nodes-agentive-voice/runtimes/<id>-<lock hash>
+ * (AGENTIVE_RUNTIME_CACHE overrides), and the runtime folder's node_modules is a link to it: a fresh
+ * clone on the same machine (CI, a second checkout) reuses an install of the same lockfile instead of
+ * spending minutes on it again; a changed lockfile gets a new folder.
  *
  * Other n8n versions for `npm run test:compat` (e2e/compat) live in e2e/runtimes/<folder>, each with its own
  * package.json + package-lock.json, and are installed the same way on first use (see COMPAT_RUNTIMES).
@@ -18,6 +22,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { E2E_DIR, WORK_DIR, RUNTIME_DIR, N8N_VERSION } from './paths';
 import { formatDuration, log, runChecked, sleep } from './proc';
@@ -182,9 +187,31 @@ export async function ensureRuntime(spec: RuntimeSpec = PINNED_RUNTIME): Promise
 	}
 	return await withInstallLock(spec, async () => {
 		if (isRuntimeInstalled(spec)) return runtime; // another process finished it while we waited
-		await install(spec, runtime);
+		const cached = cachedSpecOf(spec);
+		if (isRuntimeInstalled(cached)) log(`n8n ${spec.n8nVersion} runtime: reusing the install in ${cached.dir}.`);
+		else await install(cached, runtimePaths(cached));
+		linkNodeModules(spec, cached);
 		return runtime;
 	});
+}
+
+/** Where installs are kept, outside any clone of the repository. */
+const RUNTIME_CACHE =
+	process.env.AGENTIVE_RUNTIME_CACHE ?? path.join(os.homedir(), '.cache', 'n8n-nodes-agentive-voice', 'runtimes');
+
+/** The same runtime, installed in the cache folder of its lockfile (package files copied there). */
+function cachedSpecOf(spec: RuntimeSpec): RuntimeSpec {
+	const dir = path.join(RUNTIME_CACHE, `${spec.id}-${lockHash(spec).slice(0, 12)}`);
+	fs.mkdirSync(dir, { recursive: true });
+	for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(spec.dir, file), path.join(dir, file));
+	return { ...spec, dir };
+}
+
+/** Points the runtime folder's node_modules at the cached install (replacing a stale one). */
+function linkNodeModules(spec: RuntimeSpec, cached: RuntimeSpec): void {
+	const link = nodeModulesOf(spec);
+	fs.rmSync(link, { recursive: true, force: true });
+	fs.symlinkSync(nodeModulesOf(cached), link, 'dir');
 }
 
 async function install(spec: RuntimeSpec, runtime: Runtime): Promise<void> {
