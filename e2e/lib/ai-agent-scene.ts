@@ -42,6 +42,7 @@ export const aiAgentChatScene: Scene = {
 		const otp = (await (await fetch(link)).json()) as { code: string };
 		await say(`The code is ${otp.code}`, /the number is verified/);
 		await closeToasts(page);
+		await page.getByTestId('zoom-to-fit').click(); // the whole workflow above the chat panel
 		await page.mouse.move(5, 5);
 		await page.waitForTimeout(800);
 		await page.screenshot({ path: path.join(ctx.outDir, this.file), animations: 'disabled' });
