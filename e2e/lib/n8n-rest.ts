@@ -17,6 +17,7 @@
  * per e-mail address, so log in once and keep the cookie.
  */
 import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import { sleep } from './proc';
 
@@ -108,7 +109,15 @@ export class N8nRest {
 	readonly browserId = `agentive-e2e-${randomBytes(8).toString('hex')}`;
 
 	constructor(readonly baseUrl: string) {
-		this.http = axios.create({ baseURL: baseUrl, timeout: 60_000, validateStatus: () => true, maxRedirects: 0 });
+		// No keep-alive: Node's global agent reuses idle sockets, and n8n closes them after 5 s; a request
+		// that picks one up just then fails with "socket hang up" (seen under load).
+		this.http = axios.create({
+			baseURL: baseUrl,
+			timeout: 60_000,
+			validateStatus: () => true,
+			maxRedirects: 0,
+			httpAgent: new http.Agent({ keepAlive: false }),
+		});
 	}
 
 	get loggedIn(): boolean {
