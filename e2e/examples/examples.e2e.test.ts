@@ -280,25 +280,6 @@ describe('example workflows in a real n8n', () => {
 		expect(triggers[120].at - triggers[0].at).toBeGreaterThanOrEqual(RATE_LIMIT_WINDOW_MS);
 	});
 
-	/**
-	 * Resolves once a poll of the trigger has run: a List calls request appears in the sandbox log after
-	 * entry `seen`, and then the log stays quiet for 2 s (a poll's pages follow each other at once).
-	 */
-	async function untilPollDone(seen: number, timeoutMs: number): Promise<void> {
-		const deadline = Date.now() + timeoutMs;
-		let entries = await sandbox.log();
-		while (!entries.slice(seen).some((entry) => entry.method === 'GET' && entry.path === '/calls')) {
-			if (Date.now() > deadline) throw new Error(`No poll of the trigger within ${timeoutMs / 1000} s.`);
-			await sleep(500);
-			entries = await sandbox.log();
-		}
-		for (;;) {
-			await sleep(2000);
-			const now = await sandbox.log();
-			if (now.length === entries.length) return;
-			entries = now;
-		}
-	}
 
 	it('reconcile into CSV files: a poll writes the finished calls once; the next poll does not repeat them', async () => {
 		// Every call placed so far (blast, OTP) has ended before the trigger's baseline.
@@ -307,7 +288,7 @@ describe('example workflows in a real n8n', () => {
 		// n8n 2.41 publishes through an outbox: the trigger's first poll (the baseline, which emits
 		// nothing) runs shortly after the REST call returns. Calls placed before it would count as old.
 		await rest.activateWorkflow(CSV_ID);
-		await untilPollDone(0, 30_000);
+		await sandbox.untilPollDone(0, 30_000);
 		const placed = new Map<string, string>();
 		for (const number of ['9000000001', '9000000003', '9000000005', '9000000002']) {
 			const call = await sandbox.placeCall({ type: 'audio_blast', number, audio_id: 12, reference_id: `reconcile-${number}` });
@@ -338,7 +319,7 @@ describe('example workflows in a real n8n', () => {
 		expect(String(written.fileName).startsWith(`${csvFolder}/calls-`)).toBe(true);
 
 		// Wait for the next poll (List calls requests after that execution), then for what it may emit.
-		await untilPollDone((await sandbox.log()).length, 80_000);
+		await sandbox.untilPollDone((await sandbox.log()).length, 80_000);
 		await sleep(3000);
 		await rest.deactivateWorkflow(CSV_ID);
 		log(`e2e ${LABEL}: second poll seen after ${Math.round((Date.now() - started) / 1000)} s`);

@@ -3,6 +3,7 @@
  * API with the demo account's keys. See docs/notes/sandbox-readme.md for the routes.
  */
 import axios, { type AxiosInstance } from 'axios';
+import { sleep } from './proc';
 import type { SandboxHandle } from './sandbox';
 
 /** A call as List calls and GET /__sandbox/calls return it. */
@@ -66,6 +67,26 @@ export class SandboxControl {
 	/** API requests, oldest first (the sandbox keeps the last 5000). */
 	async log(): Promise<SandboxLogEntry[]> {
 		return (await this.control.get<{ data: SandboxLogEntry[] }>('/log')).data.data;
+	}
+
+	/**
+	 * Resolves once a poll of the trigger has run: a List calls request appears in the log after entry
+	 * `seen`, and then the log stays quiet for 2 s (a poll's pages follow each other at once).
+	 */
+	async untilPollDone(seen: number, timeoutMs: number): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		let entries = await this.log();
+		while (!entries.slice(seen).some((entry) => entry.method === 'GET' && entry.path === '/calls')) {
+			if (Date.now() > deadline) throw new Error(`No poll of the trigger within ${timeoutMs / 1000} s.`);
+			await sleep(500);
+			entries = await this.log();
+		}
+		for (;;) {
+			await sleep(2000);
+			const now = await this.log();
+			if (now.length === entries.length) return;
+			entries = now;
+		}
 	}
 
 	async clearLog(): Promise<void> {

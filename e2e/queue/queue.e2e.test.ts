@@ -212,22 +212,6 @@ describe('queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 		});
 	});
 
-	/** Resolves once a poll has run: a List calls request after entry `seen`, then 2 s without requests. */
-	async function untilPollDone(seen: number, timeoutMs: number): Promise<void> {
-		const deadline = Date.now() + timeoutMs;
-		let entries = await sandbox.log();
-		while (!entries.slice(seen).some((entry) => entry.method === 'GET' && entry.path === '/calls')) {
-			if (Date.now() > deadline) throw new Error(`No poll of the trigger within ${timeoutMs / 1000} s.`);
-			await sleep(500);
-			entries = await sandbox.log();
-		}
-		for (;;) {
-			await sleep(2000);
-			const now = await sandbox.log();
-			if (now.length === entries.length) return;
-			entries = now;
-		}
-	}
 
 	async function placeFinishing(numbers: string[], tag: string): Promise<string[]> {
 		const ids: string[] = [];
@@ -240,7 +224,7 @@ describe('queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 		await sandbox.advanceClock(15 * 60_000);
 		await sandbox.clearLog();
 		await rest().activateWorkflow(TRIGGER_ID);
-		await untilPollDone(0, 60_000);
+		await sandbox.untilPollDone(0, 60_000);
 
 		// Between the baseline and the next poll: …01 completed, …03 busy (failed), …05 failed.
 		const first = await placeFinishing(['9000000001', '9000000003', '9000000005'], 'before-restart');
@@ -253,7 +237,7 @@ describe('queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 		});
 		await rest().waitForExecutions(TRIGGER_ID, 2, 140_000);
 		// One more regular poll after the restart must not repeat anything.
-		await untilPollDone((await sandbox.log()).length, 80_000);
+		await sandbox.untilPollDone((await sandbox.log()).length, 80_000);
 		await sleep(3000);
 		await rest().deactivateWorkflow(TRIGGER_ID);
 
