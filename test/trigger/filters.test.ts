@@ -76,7 +76,9 @@ describe('Agentive Voice Trigger: events and filters', () => {
 	it('fails the poll with a clear message on a number that is not an Indian mobile', async () => {
 		sandbox.control.clearLog();
 		const poll = await triggerFor(sandbox, { filters: { number: '07965318581' } }).poll();
-		expect(poll.error?.message).toBe('Filters › Phone Number: "07965318581" is not an Indian mobile number');
+		expect(poll.error?.message).toBe(
+			'Invalid Filters › Phone Number "07965318581": expected an Indian mobile number such as 9812345678, 919812345678 or +919812345678 (spaces and dashes are ignored)',
+		);
 		expect(listRequests(sandbox)).toEqual([]);
 	});
 

@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { cleanReferenceId, DEFAULT_MAX_RATE_LIMIT_WAIT_SEC } from '../../shared/apiFacts';
 import { chainReferenceId } from './executionChain';
-import type { CollectionParameters, ItemParameters } from './parameters';
+import type { CollectionParameters } from '../../shared/parameters';
+import type { ItemParameters } from './parameters';
 
 /** The transport settings an operation's "Options" collection can carry. */
 export interface RequestSettings {

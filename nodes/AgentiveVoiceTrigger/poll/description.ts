@@ -4,6 +4,11 @@ import { callDirectionFilter, callNumberFilter } from '../../shared/descriptions
 
 export const DEFAULT_LOOKBACK_MINUTES = 120;
 export const DEFAULT_TIMEOUT_SECONDS = 60;
+/** The accepted ranges [min, max], shown in the editor and checked on every poll. */
+export const LIMITS = {
+	lookbackMinutes: [10, 10080],
+	requestTimeout: [1, 300],
+} as const;
 
 export const triggerProperties: INodeProperties[] = [
 	{
@@ -52,7 +57,11 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'lookbackMinutes',
 				type: 'number',
 				default: DEFAULT_LOOKBACK_MINUTES,
-				typeOptions: { minValue: 10, maxValue: 10080, numberPrecision: 0 },
+				typeOptions: {
+					minValue: LIMITS.lookbackMinutes[0],
+					maxValue: LIMITS.lookbackMinutes[1],
+					numberPrecision: 0,
+				},
 				description:
 					'How long after a call was created the trigger keeps checking it for a result. Set it above your longest call, queueing included. A call still unfinished after this is not reported. Longer costs more requests while calls are in progress.',
 			},
@@ -61,7 +70,11 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'requestTimeout',
 				type: 'number',
 				default: DEFAULT_TIMEOUT_SECONDS,
-				typeOptions: { minValue: 1, maxValue: 300, numberPrecision: 0 },
+				typeOptions: {
+					minValue: LIMITS.requestTimeout[0],
+					maxValue: LIMITS.requestTimeout[1],
+					numberPrecision: 0,
+				},
 				description:
 					"How long one List calls request may take, including any wait for the account's rate limit. When it runs out the poll fails and changes nothing; the next poll catches up.",
 			},

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { ItemParameters, type CollectionParameters } from '../../helpers/parameters';
+import { ItemParameters } from '../../helpers/parameters';
+import type { CollectionParameters } from '../../../shared/parameters';
 import { readOptions, requestSettings } from '../../helpers/requestOptions';
 import { apiRequestFull, bytesReceived, consumeStream, type BodyStream } from '../../../shared/transport';
 import { readOptionsField, showFor } from '../common.descriptions';

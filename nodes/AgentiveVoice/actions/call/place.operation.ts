@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { ItemParameters, type CollectionParameters } from '../../helpers/parameters';
+import { ItemParameters } from '../../helpers/parameters';
+import type { CollectionParameters } from '../../../shared/parameters';
 import { placementReferenceId, readOptions, requestSettings } from '../../helpers/requestOptions';
 import { placeOnce, reusePendingVerification } from '../../helpers/retrySafety';
 import { KEYPAD_ACTIONS, KEYPAD_DIGITS, toKeypadAction, toKeypadDigit } from '../../../shared/apiFacts';

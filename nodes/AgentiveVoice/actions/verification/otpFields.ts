@@ -1,7 +1,8 @@
 import type { IDataObject, IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { MAX_MESSAGE_LENGTH, MAX_OTP_ATTEMPTS, MAX_TTL_SECONDS } from '../../../shared/apiFacts';
-import type { CollectionParameters, ItemParameters } from '../../helpers/parameters';
+import type { ItemParameters } from '../../helpers/parameters';
+import type { CollectionParameters } from '../../../shared/parameters';
 
 /**
  * The code fields shared by Verification › Send Code and Call › Place with type "otp" (the spec
