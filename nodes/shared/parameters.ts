@@ -89,16 +89,20 @@ export abstract class FieldReader {
 		throw this.invalid(field, value, `one of ${allowed.join(', ')}`);
 	}
 
-	/** A multiOptions parameter: a list whose every entry is one of a fixed set (duplicates dropped). */
+	/**
+	 * A multiOptions parameter: a list whose every entry is one of a fixed set. A single value (from
+	 * an expression) is a list of one; empty is an empty list.
+	 */
 	listOf<T extends string>(name: string, field: string, allowed: readonly T[]): T[] {
 		const value = this.value(name, []);
+		if (isEmpty(value)) return [];
 		const list = Array.isArray(value) ? (value as unknown[]) : [value];
 		for (const entry of list) {
 			if (typeof entry !== 'string' || !(allowed as readonly string[]).includes(entry)) {
 				throw this.invalid(field, entry, `one of ${allowed.join(', ')}`);
 			}
 		}
-		return [...new Set(list as T[])];
+		return list as T[];
 	}
 
 	/** Undefined when left empty; otherwise one of a fixed set. */

@@ -1,17 +1,26 @@
-import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_SEC, REFERENCE_ID_MAX } from '../../shared/apiFacts';
 
-/** Shows a field for one resource and some of its operations. */
-export function showFor(resource: string, operations: string[], extra: IDisplayOptions['show'] = {}): IDisplayOptions {
-	return { show: { resource: [resource], operation: operations, ...extra } };
+/**
+ * An operation's fields, each shown only for that resource and operation (n8n's v2-node pattern:
+ * the condition is written once, and merged with a field's own, e.g. Place's callType).
+ */
+export function operationFields(
+	resource: string,
+	operation: string,
+	properties: INodeProperties[],
+): INodeProperties[] {
+	return updateDisplayOptions({ show: { resource: [resource], operation: [operation] } }, properties);
 }
 
 const NUMBER_FORMS =
 	'An Indian mobile number: 9812345678, 919812345678 or +919812345678. Spaces and dashes are ignored.';
 const REFERENCE_ID_RULES = `At most ${REFERENCE_ID_MAX} characters; control characters are removed.`;
 
-export function numberField(displayOptions: IDisplayOptions, description: string): INodeProperties {
+/** The recipient's Number (required unless `overrides` say otherwise). */
+export function numberField(description: string, overrides: Partial<INodeProperties> = {}): INodeProperties {
 	return {
 		displayName: 'Number',
 		name: 'number',
@@ -20,11 +29,11 @@ export function numberField(displayOptions: IDisplayOptions, description: string
 		default: '',
 		placeholder: '9812345678',
 		description: `${description} ${NUMBER_FORMS}`,
-		displayOptions,
+		...overrides,
 	};
 }
 
-export function referenceIdField(displayOptions: IDisplayOptions, description: string): INodeProperties {
+export function referenceIdField(description: string): INodeProperties {
 	return {
 		displayName: 'Reference ID',
 		name: 'referenceId',
@@ -32,7 +41,18 @@ export function referenceIdField(displayOptions: IDisplayOptions, description: s
 		default: '',
 		placeholder: 'order-99213',
 		description: `${description} ${REFERENCE_ID_RULES}`,
-		displayOptions,
+	};
+}
+
+/** The "Additional Fields" collection of an operation that places a call (Place, Send Code). */
+export function additionalFieldsField(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options,
 	};
 }
 
@@ -65,14 +85,13 @@ const generateReferenceIdOption: INodeProperties = {
 };
 
 /** Options of an operation that reads (GET): timeout and rate-limit wait. */
-export function readOptionsField(displayOptions: IDisplayOptions, extra: INodeProperties[] = []): INodeProperties {
+export function readOptionsField(extra: INodeProperties[] = []): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions,
 		options: [...extra, maxRateLimitWaitOption, timeoutOption].sort((a, b) =>
 			a.displayName.localeCompare(b.displayName),
 		),
@@ -80,11 +99,12 @@ export function readOptionsField(displayOptions: IDisplayOptions, extra: INodePr
 }
 
 /** Options of an operation that places a call. */
-export function placementOptionsField(displayOptions: IDisplayOptions): INodeProperties {
-	return readOptionsField(displayOptions, [generateReferenceIdOption]);
+export function placementOptionsField(): INodeProperties {
+	return readOptionsField([generateReferenceIdOption]);
 }
 
-export function returnAllFields(displayOptions: IDisplayOptions): INodeProperties[] {
+/** A Get Many operation: Return All, Limit, its own Filters and the read Options. */
+export function getManyFields(filters: INodeProperties[]): INodeProperties[] {
 	return [
 		{
 			displayName: 'Return All',
@@ -92,7 +112,6 @@ export function returnAllFields(displayOptions: IDisplayOptions): INodePropertie
 			type: 'boolean',
 			default: false,
 			description: 'Whether to return all results or only up to a given limit',
-			displayOptions,
 		},
 		{
 			displayName: 'Limit',
@@ -101,7 +120,16 @@ export function returnAllFields(displayOptions: IDisplayOptions): INodePropertie
 			typeOptions: { minValue: 1 },
 			default: 50,
 			description: 'Max number of results to return',
-			displayOptions: { show: { ...displayOptions.show, returnAll: [false] } },
+			displayOptions: { show: { returnAll: [false] } },
 		},
+		{
+			displayName: 'Filters',
+			name: 'filters',
+			type: 'collection',
+			placeholder: 'Add Filter',
+			default: {},
+			options: filters,
+		},
+		readOptionsField(),
 	];
 }

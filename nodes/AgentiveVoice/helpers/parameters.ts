@@ -16,6 +16,11 @@ export class ItemParameters extends FieldReader {
 		return this.ctx.getNodeParameter(name, this.itemIndex, fallback) as unknown;
 	}
 
+	/** A Get Many's Return All and Limit (common.descriptions getManyFields): undefined returns all. */
+	limit(): number | undefined {
+		return this.flag('returnAll') ? undefined : this.wholeNumber('limit', 'Limit', 1);
+	}
+
 	/** A resource locator's value (any mode), or a plain value set by expression. */
 	resourceLocator(name: string): unknown {
 		const raw = this.ctx.getNodeParameter(name, this.itemIndex, '', { extractValue: true }) as unknown;

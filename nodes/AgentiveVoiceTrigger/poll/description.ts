@@ -2,13 +2,23 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { callDirectionFilter, callNumberFilter } from '../../shared/descriptions';
 
-export const DEFAULT_LOOKBACK_MINUTES = 120;
-export const DEFAULT_TIMEOUT_SECONDS = 60;
-/** The accepted ranges [min, max], shown in the editor and checked on every poll. */
-export const LIMITS = {
-	lookbackMinutes: [10, 10080],
-	requestTimeout: [1, 300],
+/** The Options' whole-number settings: the editor's default and range, checked again on every poll. */
+export const NUMBER_OPTIONS = {
+	lookbackMinutes: { label: 'Lookback (Minutes)', default: 120, min: 10, max: 10080 },
+	requestTimeout: { label: 'Request Timeout (Seconds)', default: 60, min: 1, max: 300 },
 } as const;
+
+function numberOption(name: keyof typeof NUMBER_OPTIONS, description: string): INodeProperties {
+	const { label, default: defaultValue, min, max } = NUMBER_OPTIONS[name];
+	return {
+		displayName: label,
+		name,
+		type: 'number',
+		default: defaultValue,
+		typeOptions: { minValue: min, maxValue: max, numberPrecision: 0 },
+		description,
+	};
+}
 
 export const triggerProperties: INodeProperties[] = [
 	{
@@ -52,32 +62,14 @@ export const triggerProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Lookback (Minutes)',
-				name: 'lookbackMinutes',
-				type: 'number',
-				default: DEFAULT_LOOKBACK_MINUTES,
-				typeOptions: {
-					minValue: LIMITS.lookbackMinutes[0],
-					maxValue: LIMITS.lookbackMinutes[1],
-					numberPrecision: 0,
-				},
-				description:
-					'How long after a call was created the trigger keeps checking it for a result. Set it above your longest call, queueing included. A call still unfinished after this is not reported. Longer costs more requests while calls are in progress.',
-			},
-			{
-				displayName: 'Request Timeout (Seconds)',
-				name: 'requestTimeout',
-				type: 'number',
-				default: DEFAULT_TIMEOUT_SECONDS,
-				typeOptions: {
-					minValue: LIMITS.requestTimeout[0],
-					maxValue: LIMITS.requestTimeout[1],
-					numberPrecision: 0,
-				},
-				description:
-					"How long one List calls request may take, including any wait for the account's rate limit. When it runs out the poll fails and changes nothing; the next poll catches up.",
-			},
+			numberOption(
+				'lookbackMinutes',
+				'How long after a call was created the trigger keeps checking it for a result. Set it above your longest call, queueing included. A call still unfinished after this is not reported. Longer costs more requests while calls are in progress.',
+			),
+			numberOption(
+				'requestTimeout',
+				"How long one List calls request may take, including any wait for the account's rate limit. When it runs out the poll fails and changes nothing; the next poll catches up.",
+			),
 		],
 	},
 ];

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { FieldReader } from '../../shared/parameters';
 import { CALL_DIRECTIONS } from '../../shared/types';
-import { DEFAULT_LOOKBACK_MINUTES, DEFAULT_TIMEOUT_SECONDS, LIMITS } from './description';
+import { NUMBER_OPTIONS } from './description';
 import type { TriggerSettings } from './types';
 import { FINISHED_STATUSES } from './types';
 
@@ -38,14 +38,14 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 	const number = filters.optionalMobileNumber('number', 'Phone Number');
 	const campaignId = filters.optionalWholeNumber('campaignId', 'Campaign / Run ID', 1);
 	const options = params.collection('options', 'Options');
-	const lookbackMinutes =
-		options.optionalWholeNumber('lookbackMinutes', 'Lookback (Minutes)', ...LIMITS.lookbackMinutes) ??
-		DEFAULT_LOOKBACK_MINUTES;
-	const timeoutSeconds =
-		options.optionalWholeNumber('requestTimeout', 'Request Timeout (Seconds)', ...LIMITS.requestTimeout) ??
-		DEFAULT_TIMEOUT_SECONDS;
+	const wholeNumber = (name: keyof typeof NUMBER_OPTIONS): number => {
+		const { label, min, max } = NUMBER_OPTIONS[name];
+		return options.optionalWholeNumber(name, label, min, max) ?? NUMBER_OPTIONS[name].default;
+	};
+	const lookbackMinutes = wholeNumber('lookbackMinutes');
+	const timeoutSeconds = wholeNumber('requestTimeout');
 
-	const sortedEvents = [...events].sort();
+	const sortedEvents = [...new Set(events)].sort();
 	return {
 		events: sortedEvents,
 		direction,

@@ -4,9 +4,9 @@ import { ItemParameters } from '../../helpers/parameters';
 import { requestSettings } from '../../helpers/requestOptions';
 import { apiRequest } from '../../../shared/transport';
 import type { Envelope } from '../../../shared/transport';
-import { readOptionsField, showFor } from '../common.descriptions';
+import { operationFields, readOptionsField } from '../common.descriptions';
 
-export const description: INodeProperties[] = [readOptionsField(showFor('account', ['getBalance']))];
+export const description: INodeProperties[] = operationFields('account', 'getBalance', [readOptionsField()]);
 
 interface AccountEnvelope extends Envelope {
 	data: { balance_inr: number; currency: string };

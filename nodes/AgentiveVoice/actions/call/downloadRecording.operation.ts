@@ -5,11 +5,9 @@ import { ItemParameters } from '../../helpers/parameters';
 import type { CollectionParameters } from '../../../shared/parameters';
 import { readOptions, requestSettings } from '../../helpers/requestOptions';
 import { apiRequestFull, bytesReceived, consumeStream, type BodyStream } from '../../../shared/transport';
-import { readOptionsField, showFor } from '../common.descriptions';
+import { operationFields, readOptionsField } from '../common.descriptions';
 
-const show = showFor('call', ['downloadRecording']);
-
-export const description: INodeProperties[] = [
+export const description: INodeProperties[] = operationFields('call', 'downloadRecording', [
 	{
 		displayName: 'Unique ID or Call ID',
 		name: 'uniqueId',
@@ -18,7 +16,6 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'run_4821',
 		description: 'The call\'s unique_id (e.g. run_4821) or its call_id, as returned by Place or Get Many',
-		displayOptions: show,
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -28,9 +25,8 @@ export const description: INodeProperties[] = [
 		default: 'data',
 		hint: 'The name of the output binary field to put the recording in',
 		description: 'The binary field the recording is written to',
-		displayOptions: show,
 	},
-	readOptionsField(show, [
+	readOptionsField([
 		{
 			displayName: 'File Name',
 			name: 'fileName',
@@ -58,7 +54,7 @@ export const description: INodeProperties[] = [
 			description: 'Last byte to download, inclusive. Needs Range Start.',
 		},
 	]),
-];
+]);
 
 const EXTENSIONS: Record<string, string> = {
 	'audio/ogg': 'ogg',

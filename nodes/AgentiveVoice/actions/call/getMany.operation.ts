@@ -6,9 +6,7 @@ import type { CallObject } from '../../../shared/types';
 import { CALL_DIRECTIONS, CALL_STATUSES } from '../../../shared/types';
 import { apiRequestAllPages } from '../../../shared/transport';
 import { callDirectionFilter, callNumberFilter } from '../../../shared/descriptions';
-import { readOptionsField, returnAllFields, showFor } from '../common.descriptions';
-
-const show = showFor('call', ['getMany']);
+import { getManyFields, operationFields } from '../common.descriptions';
 
 const STATUS_LABELS: Record<(typeof CALL_STATUSES)[number], string> = {
 	completed: 'Completed',
@@ -19,48 +17,40 @@ const STATUS_LABELS: Record<(typeof CALL_STATUSES)[number], string> = {
 	ringing: 'Ringing',
 };
 
-export const description: INodeProperties[] = [
-	...returnAllFields(show),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: show,
-		options: [
-			{
-				displayName: 'Created After',
-				name: 'from',
-				type: 'dateTime',
-				default: '',
-				description:
-					'Only calls created on or after this date or time. A value without a time zone is read as IST, the time zone of the API.',
-			},
-			{
-				displayName: 'Created Before',
-				name: 'to',
-				type: 'dateTime',
-				default: '',
-				description:
-					'Only calls created before this date or time. A value without a time zone is read as IST, the time zone of the API.',
-			},
-			callDirectionFilter,
-			callNumberFilter,
-			{
-				displayName: 'Status',
-				name: 'status',
-				type: 'options',
-				options: CALL_STATUSES.map((value) => ({ name: STATUS_LABELS[value], value })).sort((a, b) =>
-					a.name.localeCompare(b.name),
-				),
-				default: 'completed',
-				description: 'Only calls in this state',
-			},
-		],
-	},
-	readOptionsField(show),
-];
+export const description: INodeProperties[] = operationFields(
+	'call',
+	'getMany',
+	getManyFields([
+		{
+			displayName: 'Created After',
+			name: 'from',
+			type: 'dateTime',
+			default: '',
+			description:
+				'Only calls created on or after this date or time. A value without a time zone is read as IST, the time zone of the API.',
+		},
+		{
+			displayName: 'Created Before',
+			name: 'to',
+			type: 'dateTime',
+			default: '',
+			description:
+				'Only calls created before this date or time. A value without a time zone is read as IST, the time zone of the API.',
+		},
+		callDirectionFilter,
+		callNumberFilter,
+		{
+			displayName: 'Status',
+			name: 'status',
+			type: 'options',
+			options: CALL_STATUSES.map((value) => ({ name: STATUS_LABELS[value], value })).sort((a, b) =>
+				a.name.localeCompare(b.name),
+			),
+			default: 'completed',
+			description: 'Only calls in this state',
+		},
+	]),
+);
 
 /** The List calls query, checked: known enum values, dates with an explicit offset, from before to. */
 function filterQuery(params: ItemParameters): IDataObject {
@@ -90,8 +80,7 @@ function filterQuery(params: ItemParameters): IDataObject {
 /** One output item per call object, most recent first, reading as few pages as the limit allows. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const params = new ItemParameters(this, itemIndex);
-	const returnAll = params.flag('returnAll');
-	const limit = returnAll ? undefined : params.wholeNumber('limit', 'Limit', 1);
+	const limit = params.limit();
 	const qs = filterQuery(params);
 	const settings = requestSettings(params);
 	const calls = await apiRequestAllPages<CallObject>(this, { path: '/calls', qs, itemIndex, ...settings }, limit);

@@ -4,11 +4,9 @@ import { ItemParameters } from '../../helpers/parameters';
 import { requestSettings } from '../../helpers/requestOptions';
 import { apiRequest } from '../../../shared/transport';
 import type { Envelope } from '../../../shared/transport';
-import { readOptionsField, showFor } from '../common.descriptions';
+import { operationFields, readOptionsField } from '../common.descriptions';
 
-const show = showFor('call', ['getStatus']);
-
-export const description: INodeProperties[] = [
+export const description: INodeProperties[] = operationFields('call', 'getStatus', [
 	{
 		displayName: 'Unique ID',
 		name: 'uniqueId',
@@ -18,10 +16,9 @@ export const description: INodeProperties[] = [
 		placeholder: 'run_4821',
 		description:
 			'The unique_id returned when the call was placed (run_4821) or when a code was sent (the verification request ID)',
-		displayOptions: show,
 	},
-	readOptionsField(show),
-];
+	readOptionsField(),
+]);
 
 /**
  * Outputs the envelope with call_status and the extra fields: duration_sec for a call; verified,

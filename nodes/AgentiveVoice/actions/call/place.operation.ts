@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/parameters';
 import type { CollectionParameters } from '../../../shared/parameters';
@@ -7,14 +8,19 @@ import { placeOnce, reusePendingVerification } from '../../helpers/retrySafety';
 import { KEYPAD_ACTIONS, KEYPAD_DIGITS, toKeypadAction, toKeypadDigit } from '../../../shared/apiFacts';
 import { apiRequest } from '../../../shared/transport';
 import type { Envelope } from '../../../shared/transport';
-import { numberField, placementOptionsField, referenceIdField, showFor } from '../common.descriptions';
+import {
+	additionalFieldsField,
+	numberField,
+	operationFields,
+	placementOptionsField,
+	referenceIdField,
+} from '../common.descriptions';
 import { otpAdditionalFields, otpBody, otpCodeFields } from '../verification/otpFields';
 
 const CALL_TYPES = ['audio_blast', 'press1', 'otp'] as const;
 type CallType = (typeof CALL_TYPES)[number];
 
-const show = showFor('call', ['place']);
-const showForType = (...types: CallType[]) => showFor('call', ['place'], { callType: types });
+const showForType = (...types: CallType[]) => ({ show: { callType: types } });
 
 const KEYPAD_ACTION_LABELS: Record<(typeof KEYPAD_ACTIONS)[number], { name: string; description: string }> = {
 	callback: { name: 'Request a Callback', description: 'Record that the recipient asked to be called back' },
@@ -23,7 +29,7 @@ const KEYPAD_ACTION_LABELS: Record<(typeof KEYPAD_ACTIONS)[number], { name: stri
 	repeat: { name: 'Repeat the Message', description: 'Play the audio clip again' },
 };
 
-export const description: INodeProperties[] = [
+export const description: INodeProperties[] = operationFields('call', 'place', [
 	{
 		displayName: 'Call Type',
 		name: 'callType',
@@ -47,9 +53,8 @@ export const description: INodeProperties[] = [
 		],
 		default: 'audio_blast',
 		description: 'What the call does',
-		displayOptions: show,
 	},
-	numberField(show, 'The recipient to call.'),
+	numberField('The recipient to call.'),
 	{
 		displayName: 'Audio ID',
 		name: 'audioId',
@@ -97,32 +102,23 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	...otpCodeFields(showForType('otp')),
+	...updateDisplayOptions(showForType('otp'), otpCodeFields()),
 	referenceIdField(
-		show,
 		'Your own key for this call, such as an order number. It is echoed back, appears in webhooks, and lets a lost response be resolved without calling twice.',
 	),
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: show,
-		options: [
-			{
-				displayName: 'Caller ID',
-				name: 'callerId',
-				type: 'string',
-				default: '',
-				placeholder: '07965318581',
-				description: 'A verified caller number on your account to display. Empty uses the account default.',
-			},
-			...otpAdditionalFields({ show: { '/callType': ['otp'] } }),
-		],
-	},
-	placementOptionsField(show),
-];
+	additionalFieldsField([
+		{
+			displayName: 'Caller ID',
+			name: 'callerId',
+			type: 'string',
+			default: '',
+			placeholder: '07965318581',
+			description: 'A verified caller number on your account to display. Empty uses the account default.',
+		},
+		...otpAdditionalFields({ show: { '/callType': ['otp'] } }),
+	]),
+	placementOptionsField(),
+]);
 
 /** The dtmf_map to send, or undefined to let the API use its default { "1": "connect_agent" }. */
 function keypadMap(params: ItemParameters): IDataObject | undefined {

@@ -5,11 +5,9 @@ import { placementReferenceId, readOptions, requestSettings } from '../../helper
 import { placeOnce } from '../../helpers/retrySafety';
 import { apiRequest } from '../../../shared/transport';
 import type { Envelope } from '../../../shared/transport';
-import { numberField, placementOptionsField, referenceIdField, showFor } from '../common.descriptions';
+import { numberField, operationFields, placementOptionsField, referenceIdField } from '../common.descriptions';
 
-const show = showFor('campaign', ['trigger']);
-
-export const description: INodeProperties[] = [
+export const description: INodeProperties[] = operationFields('campaign', 'trigger', [
 	{
 		displayName: 'Campaign',
 		name: 'campaign',
@@ -18,7 +16,6 @@ export const description: INodeProperties[] = [
 		required: true,
 		description:
 			'The saved Audio Blast or Press 1 campaign to run for one number. Verification campaigns are sent with Verification › Send Code instead.',
-		displayOptions: show,
 		modes: [
 			{
 				displayName: 'From List',
@@ -40,13 +37,12 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	numberField(show, 'The recipient to call.'),
+	numberField('The recipient to call.'),
 	referenceIdField(
-		show,
 		'Your own key for this call, such as a lead ID. It is echoed back, appears in webhooks, and lets a lost response be resolved without calling twice.',
 	),
-	placementOptionsField(show),
-];
+	placementOptionsField(),
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const params = new ItemParameters(this, itemIndex);

@@ -6,10 +6,9 @@ import type { CollectionParameters } from '../../../shared/parameters';
 
 /**
  * The code fields shared by Verification › Send Code and Call › Place with type "otp" (the spec
- * gives both the same fields), shown under the given displayOptions.
+ * gives both the same fields). Each operation adds its own display conditions.
  */
-export function otpCodeFields(displayOptions: IDisplayOptions): INodeProperties[] {
-	const show = displayOptions.show ?? {};
+export function otpCodeFields(): INodeProperties[] {
 	return [
 		{
 			displayName: 'Code',
@@ -25,7 +24,6 @@ export function otpCodeFields(displayOptions: IDisplayOptions): INodeProperties[
 			],
 			default: 'generate',
 			description: 'Whether the API generates the code or you supply it',
-			displayOptions,
 		},
 		{
 			displayName: 'Own Code',
@@ -34,7 +32,7 @@ export function otpCodeFields(displayOptions: IDisplayOptions): INodeProperties[
 			default: '',
 			placeholder: '4821',
 			description: 'The numeric code to read out: 4 to 8 digits',
-			displayOptions: { show: { ...show, codeSource: ['custom'] } },
+			displayOptions: { show: { codeSource: ['custom'] } },
 		},
 		{
 			displayName: 'Code Length',
@@ -43,7 +41,7 @@ export function otpCodeFields(displayOptions: IDisplayOptions): INodeProperties[
 			typeOptions: { minValue: 4, maxValue: 8 },
 			default: 4,
 			description: 'How many digits the generated code has: 4 to 8',
-			displayOptions: { show: { ...show, codeSource: ['generate'] } },
+			displayOptions: { show: { codeSource: ['generate'] } },
 		},
 		{
 			displayName: 'Message',
@@ -54,7 +52,6 @@ export function otpCodeFields(displayOptions: IDisplayOptions): INodeProperties[
 			placeholder: 'Your Acme login code is {code}.',
 			description:
 				'What the call says. Put {code} where the digits should be read. Leave empty for the default: "Your verification code is 1 2 3 4. Again, 1 2 3 4."',
-			displayOptions,
 		},
 		{
 			displayName:
@@ -62,7 +59,7 @@ export function otpCodeFields(displayOptions: IDisplayOptions): INodeProperties[
 			name: 'messageWithoutCodeNotice',
 			type: 'notice',
 			default: '',
-			displayOptions: { ...displayOptions, hide: { message: ['', { _cnd: { includes: '{code}' } }] } },
+			displayOptions: { hide: { message: ['', { _cnd: { includes: '{code}' } }] } },
 		},
 	];
 }

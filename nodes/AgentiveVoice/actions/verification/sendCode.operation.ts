@@ -6,26 +6,22 @@ import { placeOnce, reusePendingVerification } from '../../helpers/retrySafety';
 import type { CallObject } from '../../../shared/types';
 import { apiRequest } from '../../../shared/transport';
 import type { Envelope } from '../../../shared/transport';
-import { numberField, placementOptionsField, referenceIdField, showFor } from '../common.descriptions';
+import {
+	additionalFieldsField,
+	numberField,
+	operationFields,
+	placementOptionsField,
+	referenceIdField,
+} from '../common.descriptions';
 import { otpAdditionalFields, otpBody, otpCodeFields } from './otpFields';
 
-const show = showFor('verification', ['sendCode']);
-
-export const description: INodeProperties[] = [
-	numberField(show, 'The number to call with the code.'),
-	...otpCodeFields(show),
-	referenceIdField(show, 'Your own key for this request, such as a signup ID. It is echoed back.'),
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: show,
-		options: otpAdditionalFields(),
-	},
-	placementOptionsField(show),
-];
+export const description: INodeProperties[] = operationFields('verification', 'sendCode', [
+	numberField('The number to call with the code.'),
+	...otpCodeFields(),
+	referenceIdField('Your own key for this request, such as a signup ID. It is echoed back.'),
+	additionalFieldsField(otpAdditionalFields()),
+	placementOptionsField(),
+]);
 
 /**
  * Places the verification call. Outputs request_id (use it with Verify Code), expires_in_sec and

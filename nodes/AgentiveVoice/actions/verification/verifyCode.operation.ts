@@ -4,11 +4,9 @@ import { ItemParameters } from '../../helpers/parameters';
 import { answeredBefore, recordAnswer } from '../../helpers/executionChain';
 import { requestSettings } from '../../helpers/requestOptions';
 import { apiRequestFull } from '../../../shared/transport';
-import { readOptionsField, referenceIdField, showFor } from '../common.descriptions';
+import { numberField, operationFields, readOptionsField, referenceIdField } from '../common.descriptions';
 
-const show = showFor('verification', ['verifyCode']);
-
-export const description: INodeProperties[] = [
+export const description: INodeProperties[] = operationFields('verification', 'verifyCode', [
 	{
 		displayName: 'Verify By',
 		name: 'verifyBy',
@@ -27,7 +25,6 @@ export const description: INodeProperties[] = [
 		],
 		default: 'requestId',
 		description: 'How to identify the verification request',
-		displayOptions: show,
 	},
 	{
 		displayName: 'Request ID',
@@ -36,18 +33,12 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: '5f3c8b2a-1d4e-4a9c-9e7b-2c6f0a1b3d8e',
 		description: 'The request_id returned by Send Code',
-		displayOptions: showFor('verification', ['verifyCode'], { verifyBy: ['requestId'] }),
+		displayOptions: { show: { verifyBy: ['requestId'] } },
 	},
-	{
-		displayName: 'Number',
-		name: 'number',
-		type: 'string',
-		default: '',
-		placeholder: '9812345678',
-		description:
-			'The number the code was sent to: 9812345678, 919812345678 or +919812345678. Spaces and dashes are ignored.',
-		displayOptions: showFor('verification', ['verifyCode'], { verifyBy: ['number'] }),
-	},
+	numberField('The number the code was sent to.', {
+		required: false,
+		displayOptions: { show: { verifyBy: ['number'] } },
+	}),
 	{
 		displayName: 'Code',
 		name: 'code',
@@ -56,11 +47,10 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: '4821',
 		description: 'The code the person entered: 4 to 8 digits. Every attempt counts towards the limit.',
-		displayOptions: show,
 	},
-	referenceIdField(show, 'Your own key for this attempt. It is echoed back.'),
-	readOptionsField(show),
-];
+	referenceIdField('Your own key for this attempt. It is echoed back.'),
+	readOptionsField(),
+]);
 
 /** Expected outcomes of verify (spec: Verify a code › Outcomes) and the reason each is reported as. */
 const REASONS = new Map<string, string>([
