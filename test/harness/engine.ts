@@ -147,7 +147,7 @@ export interface RunNodeOptions {
 }
 
 export interface NodeRunResult extends RunResult {
-	/** Output items of the Agentive Voice node. */
+	/** Output items of the node run (the Agentive Voice node or a test node). */
 	items: INodeExecutionData[];
 	/** Items on the node's error output (with `errorOutput`). */
 	errorItems: INodeExecutionData[];
@@ -157,6 +157,14 @@ export interface NodeRunResult extends RunResult {
 
 /** Runs `Items → Agentive Voice` with the given parameters and input items. */
 export async function runActionNode(options: RunNodeOptions): Promise<NodeRunResult> {
+	return await runAfterItems({ id: 'agentive', type: ACTION_NODE_TYPE, name: 'Agentive Voice' }, options);
+}
+
+/** Runs `Items → <node>`: the input items feed one node of `type`, which uses the API credential. */
+export async function runAfterItems(
+	target: { id: string; type: string; name: string },
+	options: RunNodeOptions,
+): Promise<NodeRunResult> {
 	const nodes: INode[] = [
 		{
 			id: 'items',
@@ -167,9 +175,9 @@ export async function runActionNode(options: RunNodeOptions): Promise<NodeRunRes
 			parameters: { items: JSON.stringify(options.items ?? [{}]) },
 		},
 		{
-			id: 'agentive',
-			name: 'Agentive Voice',
-			type: ACTION_NODE_TYPE,
+			id: target.id,
+			name: target.name,
+			type: target.type,
 			typeVersion: 1,
 			position: [200, 0],
 			parameters: options.parameters as INode['parameters'],
@@ -179,13 +187,13 @@ export async function runActionNode(options: RunNodeOptions): Promise<NodeRunRes
 		},
 	];
 	const connections: IConnections = {
-		Items: { main: [[{ node: 'Agentive Voice', type: 'main', index: 0 }]] },
+		Items: { main: [[{ node: target.name, type: 'main', index: 0 }]] },
 	};
 	const result = await runWorkflow({ nodes, connections }, options.credentials, options.start);
-	const taskData = result.run.data.resultData.runData['Agentive Voice']?.[0];
+	const taskData = result.run.data.resultData.runData[target.name]?.[0];
 	return {
 		...result,
-		items: result.output('Agentive Voice'),
+		items: result.output(target.name),
 		errorItems: taskData?.data?.main?.[1] ?? [],
 		nodeError: taskData?.error,
 	};

@@ -1,29 +1,18 @@
 /** Helpers for the action-node tests: a sandbox per suite, and the node run through the engine. */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { startSandbox, type LoggedRequest, type RunningSandbox, type SandboxOptions } from '../../sandbox';
+import type { LoggedRequest, RunningSandbox, SandboxOptions } from '../../sandbox';
 import { apiCredentials, runActionNode, type NodeRunResult } from '../harness/engine';
+import { useSandbox as useSuiteSandbox } from '../harness/sandbox';
 
-/** 2026-06-04 10:00 UTC (15:30 IST): a fixed start for the manual clock. */
-export const START_MS = Date.UTC(2026, 5, 4, 10, 0, 0);
+export { SANDBOX_START_MS as START_MS } from '../harness/sandbox';
 
 /**
- * Starts a sandbox (manual clock, no rate limit unless asked) for the suite and resets it before
- * each test. The rate limit is off by default so that pacing never slows a behaviour test.
+ * The suite's sandbox (test/harness/sandbox.ts) with the rate limit off unless asked, so that
+ * pacing never slows a behaviour test.
  */
 export function useSandbox(options: SandboxOptions = {}): () => RunningSandbox {
-	let sandbox: RunningSandbox | undefined;
-	beforeAll(async () => {
-		sandbox = await startSandbox({ port: 0, clock: { mode: 'manual', startMs: START_MS }, rateLimit: false, ...options });
-	});
-	beforeEach(() => sandbox?.control.reset());
-	afterAll(async () => {
-		await sandbox?.close();
-	});
-	return () => {
-		if (!sandbox) throw new Error('sandbox not started');
-		return sandbox;
-	};
+	return useSuiteSandbox({ rateLimit: false, ...options });
 }
 
 export interface RunOptions {

@@ -3,10 +3,9 @@
  * code matches the HTTP status, nothing may be created, and the server must stay up.
  */
 import { Agent } from 'node:http';
-import { connect } from 'node:net';
 import { MAGIC_NUMBERS, startSandbox, type RunningSandbox } from '../../sandbox';
 import { seededRandom } from '../../sandbox/domain/random';
-import { get, post, send, type Reply, type SendOptions } from './helpers';
+import { get, post, rawExchange, send, type Reply, type SendOptions } from './helpers';
 
 const SEED = 20260604;
 const random = seededRandom(SEED);
@@ -77,14 +76,7 @@ function badQueryCase(): Case {
 }
 
 function rawRequest(sandbox: RunningSandbox, text: string): Promise<string> {
-	const port = Number(new URL(sandbox.origin).port);
-	return new Promise((resolve, reject) => {
-		const socket = connect(port, '127.0.0.1', () => socket.write(text));
-		let data = '';
-		socket.on('data', (chunk) => (data += chunk.toString('latin1')));
-		socket.on('end', () => resolve(data));
-		socket.on('error', reject);
-	});
+	return rawExchange(Number(new URL(sandbox.origin).port), text);
 }
 
 function expectEnveloped4xx(reply: Reply, label: string): void {

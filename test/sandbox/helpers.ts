@@ -1,6 +1,9 @@
 /** Real-HTTP helpers for the sandbox tests. */
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../sandbox';
+import { connect } from 'node:net';
+import type { RunningSandbox } from '../../sandbox';
+
+export { useSandbox } from '../harness/sandbox';
 
 export interface Reply {
 	status: number;
@@ -64,20 +67,16 @@ export function send(sandbox: RunningSandbox, method: string, path: string, opti
 export const get = (sandbox: RunningSandbox, path: string, options?: SendOptions) => send(sandbox, 'GET', path, options);
 export const post = (sandbox: RunningSandbox, path: string, body: unknown, options?: SendOptions) => send(sandbox, 'POST', path, { ...options, body });
 
-/** Starts a sandbox with a manual clock for the suite, and resets it before each test. */
-export function useSandbox(options: SandboxOptions = {}): () => RunningSandbox {
-	let sandbox: RunningSandbox | undefined;
-	beforeAll(async () => {
-		sandbox = await startSandbox({ clock: { mode: 'manual', startMs: Date.UTC(2026, 5, 4, 10, 0, 0) }, ...options });
+/** Sends `text` as it is over a raw socket to 127.0.0.1:`port` and resolves with all it gets back. */
+export function rawExchange(port: number, text: string): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const socket = connect(port, '127.0.0.1', () => socket.write(text));
+		let data = '';
+		socket.on('data', (chunk) => (data += chunk.toString('latin1')));
+		socket.on('end', () => resolve(data));
+		socket.on('error', reject);
+		socket.setTimeout(5_000, () => socket.destroy(new Error('raw timeout')));
 	});
-	beforeEach(() => sandbox?.control.reset());
-	afterAll(async () => {
-		await sandbox?.close();
-	});
-	return () => {
-		if (!sandbox) throw new Error('sandbox not started');
-		return sandbox;
-	};
 }
 
 export const ENVELOPE_KEYS = ['status', 'code', 'unique_id', 'reference_id', 'details'];

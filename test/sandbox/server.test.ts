@@ -1,19 +1,7 @@
 /** Connection handling: keep-alive, prompt close(), requests Node cannot parse, concurrency. */
 import { Agent, request } from 'node:http';
-import { connect } from 'node:net';
 import { startSandbox } from '../../sandbox';
-import { get } from './helpers';
-
-function rawExchange(port: number, text: string): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const socket = connect(port, '127.0.0.1', () => socket.write(text));
-		let data = '';
-		socket.on('data', (chunk) => (data += chunk.toString('latin1')));
-		socket.on('end', () => resolve(data));
-		socket.on('error', reject);
-		socket.setTimeout(5_000, () => socket.destroy(new Error('raw timeout')));
-	});
-}
+import { get, rawExchange } from './helpers';
 
 function envelopeOf(raw: string): Record<string, unknown> {
 	return JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;

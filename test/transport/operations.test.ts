@@ -1,6 +1,6 @@
 /** The transport's policies as the shipped operations use them (Place Call, Trigger, Send and Verify Code). */
-import { startSandbox, type RunningSandbox } from '../../sandbox';
 import { apiCredentials, runActionNode } from '../harness/engine';
+import { useTransportSandbox } from './probe';
 
 const placeCall = (extra: Record<string, unknown> = {}) => ({
 	resource: 'call',
@@ -13,33 +13,28 @@ const placeCall = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe('operations through the transport', () => {
-	let sandbox: RunningSandbox;
-	beforeAll(async () => {
-		sandbox = await startSandbox({ port: 0, rateLimit: { limit: 20, windowMs: 2000 } });
-	});
-	afterAll(async () => sandbox.close());
-	beforeEach(() => sandbox.control.reset());
+	const sandbox = useTransportSandbox();
 
 	const log = (method: string, path: string) =>
-		sandbox.control.requestLog().filter((entry) => entry.method === method && entry.path === path);
-	const callsWith = (ref: string) => sandbox.control.calls().filter((call) => call.reference_id === ref);
+		sandbox().control.requestLog().filter((entry) => entry.method === method && entry.path === path);
+	const callsWith = (ref: string) => sandbox().control.calls().filter((call) => call.reference_id === ref);
 
 	it('Place Call: 45 items over three windows, no 429, one call each', async () => {
 		const items = Array.from({ length: 45 }, (_, i) => ({ number: `98123${String(i).padStart(5, '0')}`, ref: `batch-${i}` }));
-		const result = await runActionNode({ parameters: placeCall(), items, credentials: apiCredentials(sandbox) });
+		const result = await runActionNode({ parameters: placeCall(), items, credentials: apiCredentials(sandbox()) });
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(45);
 		expect(log('POST', '/calls').filter((entry) => entry.status === 429)).toEqual([]);
-		expect(new Set(sandbox.control.calls().map((call) => call.reference_id)).size).toBe(45);
-		expect(sandbox.control.calls()).toHaveLength(45);
+		expect(new Set(sandbox().control.calls().map((call) => call.reference_id)).size).toBe(45);
+		expect(sandbox().control.calls()).toHaveLength(45);
 	});
 
 	it('Place Call: a dropped response is recovered, one call, marked recovered', async () => {
-		sandbox.control.injectFault({ kind: 'drop-response', method: 'POST', path: '/calls' });
+		sandbox().control.injectFault({ kind: 'drop-response', method: 'POST', path: '/calls' });
 		const result = await runActionNode({
 			parameters: placeCall(),
 			items: [{ number: '9812399001', ref: 'op-drop-1' }],
-			credentials: apiCredentials(sandbox),
+			credentials: apiCredentials(sandbox()),
 		});
 		expect(result.error).toBeUndefined();
 		expect(callsWith('op-drop-1')).toHaveLength(1);
@@ -47,24 +42,24 @@ describe('operations through the transport', () => {
 	});
 
 	it('Place Call: a generated reference ID makes a dropped response recoverable too', async () => {
-		sandbox.control.injectFault({ kind: 'drop-response', method: 'POST', path: '/calls' });
+		sandbox().control.injectFault({ kind: 'drop-response', method: 'POST', path: '/calls' });
 		const result = await runActionNode({
 			parameters: placeCall({ referenceId: '' }),
 			items: [{ number: '9812399002' }],
-			credentials: apiCredentials(sandbox),
+			credentials: apiCredentials(sandbox()),
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json.recovered).toBe(true);
 		expect(String(result.items[0].json.reference_id)).toMatch(/^n8n-/);
-		expect(sandbox.control.calls()).toHaveLength(1);
+		expect(sandbox().control.calls()).toHaveLength(1);
 	});
 
 	it('Place Call: a 5xx that placed nothing is retried once the lookup shows no call', async () => {
-		sandbox.control.injectFault({ kind: 'status500', method: 'POST', path: '/calls' });
+		sandbox().control.injectFault({ kind: 'status500', method: 'POST', path: '/calls' });
 		const result = await runActionNode({
 			parameters: placeCall(),
 			items: [{ number: '9812399003', ref: 'op-500-1' }],
-			credentials: apiCredentials(sandbox),
+			credentials: apiCredentials(sandbox()),
 		});
 		expect(result.error).toBeUndefined();
 		expect(callsWith('op-500-1')).toHaveLength(1);
@@ -72,11 +67,11 @@ describe('operations through the transport', () => {
 	});
 
 	it('Place Call without any reference ID: an unknown outcome is not retried', async () => {
-		sandbox.control.injectFault({ kind: 'reset', method: 'POST', path: '/calls' });
+		sandbox().control.injectFault({ kind: 'reset', method: 'POST', path: '/calls' });
 		const result = await runActionNode({
 			parameters: placeCall({ referenceId: '', options: { generateReferenceId: false } }),
 			items: [{ number: '9812399004' }],
-			credentials: apiCredentials(sandbox),
+			credentials: apiCredentials(sandbox()),
 			continueOnFail: true,
 		});
 		expect(result.items[0].json.error).toMatch(/may or may not have been placed/);
@@ -84,7 +79,7 @@ describe('operations through the transport', () => {
 	});
 
 	it('Trigger Campaign: a dropped response is recovered, one call', async () => {
-		sandbox.control.injectFault({ kind: 'drop-response', method: 'POST', path: '/campaigns/57/trigger' });
+		sandbox().control.injectFault({ kind: 'drop-response', method: 'POST', path: '/campaigns/57/trigger' });
 		const result = await runActionNode({
 			parameters: {
 				resource: 'campaign',
@@ -93,7 +88,7 @@ describe('operations through the transport', () => {
 				number: '9812399005',
 				referenceId: 'op-lead-1',
 			},
-			credentials: apiCredentials(sandbox),
+			credentials: apiCredentials(sandbox()),
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json.recovered).toBe(true);
@@ -101,10 +96,10 @@ describe('operations through the transport', () => {
 	});
 
 	it('Verify Code: a 503 is not retried, one verify request, the item fails', async () => {
-		sandbox.control.injectFault({ kind: 'status503', method: 'POST', path: '/otp/verify' });
+		sandbox().control.injectFault({ kind: 'status503', method: 'POST', path: '/otp/verify' });
 		const result = await runActionNode({
 			parameters: { resource: 'verification', operation: 'verifyCode', verifyBy: 'number', number: '9812399006', code: '1234' },
-			credentials: apiCredentials(sandbox),
+			credentials: apiCredentials(sandbox()),
 			continueOnFail: true,
 		});
 		expect(result.items[0].json.error).toMatch(/503/);
@@ -112,10 +107,10 @@ describe('operations through the transport', () => {
 	});
 
 	it('Send Code: a lost response is not sent again', async () => {
-		sandbox.control.injectFault({ kind: 'drop-response', method: 'POST', path: '/otp/send' });
+		sandbox().control.injectFault({ kind: 'drop-response', method: 'POST', path: '/otp/send' });
 		const result = await runActionNode({
 			parameters: { resource: 'verification', operation: 'sendCode', number: '9812399007' },
-			credentials: apiCredentials(sandbox),
+			credentials: apiCredentials(sandbox()),
 			continueOnFail: true,
 		});
 		expect(result.items[0].json.error).toMatch(/may have been processed/);

@@ -1,7 +1,8 @@
-import { MAGIC_NUMBERS, startSandbox, type RunningSandbox } from '../../sandbox';
+import { MAGIC_NUMBERS } from '../../sandbox';
 import type { ApiRequest } from '../../nodes/shared/transport';
 import { apiCredentials } from '../harness/engine';
-import { runProbe } from './probe';
+import { useSandbox } from '../harness/sandbox';
+import { runProbe, useTransportSandbox } from './probe';
 
 /** A Place Call request as the operation sends it, with the placement policy. */
 function placeCall(number: string, referenceId?: string): Partial<ApiRequest> {
@@ -15,20 +16,15 @@ function placeCall(number: string, referenceId?: string): Partial<ApiRequest> {
 }
 
 describe('call placement is never retried blindly', () => {
-	let sandbox: RunningSandbox;
-	beforeAll(async () => {
-		sandbox = await startSandbox({ port: 0, rateLimit: { limit: 20, windowMs: 2000 } });
-	});
-	afterAll(async () => sandbox.close());
-	beforeEach(() => sandbox.control.reset());
+	const sandbox = useTransportSandbox();
 
-	const callsWith = (referenceId: string) => sandbox.control.calls().filter((call) => call.reference_id === referenceId);
+	const callsWith = (referenceId: string) => sandbox().control.calls().filter((call) => call.reference_id === referenceId);
 	const log = (method: string, path: string) =>
-		sandbox.control.requestLog().filter((entry) => entry.method === method && entry.path === path);
+		sandbox().control.requestLog().filter((entry) => entry.method === method && entry.path === path);
 
 	it('performed but response dropped: one call, returned as recovered', async () => {
-		sandbox.control.injectFault({ kind: 'drop-response', method: 'POST', path: '/calls' });
-		const result = await runProbe({ request: placeCall('9812345001', 'order-drop-1'), credentials: apiCredentials(sandbox) });
+		sandbox().control.injectFault({ kind: 'drop-response', method: 'POST', path: '/calls' });
+		const result = await runProbe({ request: placeCall('9812345001', 'order-drop-1'), credentials: apiCredentials(sandbox()) });
 		expect(result.error).toBeUndefined();
 		const calls = callsWith('order-drop-1');
 		expect(calls).toHaveLength(1);
@@ -46,13 +42,13 @@ describe('call placement is never retried blindly', () => {
 	});
 
 	it('a 5xx that placed nothing: looked up, placed again, exactly one call', async () => {
-		sandbox.control.injectFault({ kind: 'status503', method: 'POST', path: '/calls' });
-		const result = await runProbe({ request: placeCall('9812345002', 'order-503-1'), credentials: apiCredentials(sandbox) });
+		sandbox().control.injectFault({ kind: 'status503', method: 'POST', path: '/calls' });
+		const result = await runProbe({ request: placeCall('9812345002', 'order-503-1'), credentials: apiCredentials(sandbox()) });
 		expect(result.error).toBeUndefined();
 		expect(callsWith('order-503-1')).toHaveLength(1);
 		expect(result.items[0].json.recovered).toBeUndefined();
 		expect(result.items[0].json.unique_id).toBe(callsWith('order-503-1')[0].unique_id);
-		expect(sandbox.control.requestLog().map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual([
+		expect(sandbox().control.requestLog().map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual([
 			'POST /calls 503',
 			'GET /calls 200',
 			'POST /calls 200',
@@ -60,10 +56,10 @@ describe('call placement is never retried blindly', () => {
 	});
 
 	it('a timeout that placed nothing: looked up after a pause, placed again once', async () => {
-		sandbox.control.injectFault({ kind: 'hang', method: 'POST', path: '/calls' });
+		sandbox().control.injectFault({ kind: 'hang', method: 'POST', path: '/calls' });
 		const result = await runProbe({
 			request: { ...placeCall('9812345003', 'order-hang-1'), timeoutMs: 300 },
-			credentials: apiCredentials(sandbox),
+			credentials: apiCredentials(sandbox()),
 		});
 		expect(result.error).toBeUndefined();
 		expect(callsWith('order-hang-1')).toHaveLength(1);
@@ -73,11 +69,11 @@ describe('call placement is never retried blindly', () => {
 	it('a hung placement whose lookups hang too honours the Timeout and ends "outcome unknown"', async () => {
 		// Each attempt and lookup must give up after Timeout (1 s), not the 30 s default: three
 		// lookups at 30 s would overrun this test's own time limit.
-		sandbox.control.injectFault({ kind: 'hang', method: 'POST', path: '/calls' });
-		sandbox.control.injectFault({ kind: 'hang', method: 'GET', path: '/calls', count: 3 });
+		sandbox().control.injectFault({ kind: 'hang', method: 'POST', path: '/calls' });
+		sandbox().control.injectFault({ kind: 'hang', method: 'GET', path: '/calls', count: 3 });
 		const result = await runProbe({
 			request: { ...placeCall('9812345007', 'order-hang-2'), timeoutMs: 1000 },
-			credentials: apiCredentials(sandbox),
+			credentials: apiCredentials(sandbox()),
 			continueOnFail: true,
 		});
 		expect(result.items[0].json.error).toBe('Call placement outcome unknown for reference_id "order-hang-2" (no response in time)');
@@ -88,11 +84,11 @@ describe('call placement is never retried blindly', () => {
 	}, 20_000);
 
 	it('an outcome the lookup cannot settle fails the item, naming the reference_id', async () => {
-		sandbox.control.injectFault({ kind: 'drop-response', method: 'POST', path: '/calls' });
-		sandbox.control.injectFault({ kind: 'status503', method: 'GET', path: '/calls', count: 10 });
+		sandbox().control.injectFault({ kind: 'drop-response', method: 'POST', path: '/calls' });
+		sandbox().control.injectFault({ kind: 'status503', method: 'GET', path: '/calls', count: 10 });
 		const result = await runProbe({
 			request: placeCall('9812345004', 'order-unknown-1'),
-			credentials: apiCredentials(sandbox),
+			credentials: apiCredentials(sandbox()),
 			continueOnFail: true,
 		});
 		expect(result.items[0].json.error).toMatch(/outcome unknown for reference_id "order-unknown-1"/);
@@ -102,8 +98,8 @@ describe('call placement is never retried blindly', () => {
 	});
 
 	it('without a reference_id an unknown outcome is never retried', async () => {
-		sandbox.control.injectFault({ kind: 'drop-response', method: 'POST', path: '/calls' });
-		const result = await runProbe({ request: placeCall('9812345005'), credentials: apiCredentials(sandbox), continueOnFail: true });
+		sandbox().control.injectFault({ kind: 'drop-response', method: 'POST', path: '/calls' });
+		const result = await runProbe({ request: placeCall('9812345005'), credentials: apiCredentials(sandbox()), continueOnFail: true });
 		expect(result.items[0].json.error).toMatch(/may or may not have been placed/);
 		expect(result.items[0].json.description).toMatch(/Generate Reference ID If Empty/);
 		expect(log('POST', '/calls')).toHaveLength(1);
@@ -113,7 +109,7 @@ describe('call placement is never retried blindly', () => {
 	it('gives up after three attempts when the API keeps failing, and none was placed', async () => {
 		const result = await runProbe({
 			request: placeCall(MAGIC_NUMBERS.placementError, 'order-fail-1'),
-			credentials: apiCredentials(sandbox),
+			credentials: apiCredentials(sandbox()),
 			continueOnFail: true,
 		});
 		expect(result.items[0].json.error).toMatch(/after 3 attempts.*Could not place the call right now/);
@@ -124,14 +120,14 @@ describe('call placement is never retried blindly', () => {
 	});
 
 	it('a definite 4xx is returned as the error, without a lookup', async () => {
-		const result = await runProbe({ request: placeCall('12345', 'order-bad-1'), credentials: apiCredentials(sandbox), continueOnFail: true });
+		const result = await runProbe({ request: placeCall('12345', 'order-bad-1'), credentials: apiCredentials(sandbox()), continueOnFail: true });
 		expect(result.items[0].json.httpCode).toBe('400');
 		expect(log('POST', '/calls')).toHaveLength(1);
 		expect(log('GET', '/calls')).toHaveLength(0);
 	});
 
 	it('campaign trigger: a dropped response is recovered the same way', async () => {
-		sandbox.control.injectFault({ kind: 'drop-response', method: 'POST', path: '/campaigns/57/trigger' });
+		sandbox().control.injectFault({ kind: 'drop-response', method: 'POST', path: '/campaigns/57/trigger' });
 		const result = await runProbe({
 			request: {
 				method: 'POST',
@@ -140,7 +136,7 @@ describe('call placement is never retried blindly', () => {
 				retry: 'placement',
 				placement: { number: '9812345006', referenceId: 'lead-drop-1' },
 			},
-			credentials: apiCredentials(sandbox),
+			credentials: apiCredentials(sandbox()),
 		});
 		expect(result.error).toBeUndefined();
 		expect(callsWith('lead-drop-1')).toHaveLength(1);
@@ -151,33 +147,28 @@ describe('call placement is never retried blindly', () => {
 /** The API's clock (the sandbox's manual clock) is far from the host's: the lookup must not care. */
 describe('placement lookup with the API clock far from the host clock', () => {
 	const API_START_MS = Date.parse('2026-01-01T00:00:00Z');
-	let sandbox: RunningSandbox;
-	beforeAll(async () => {
-		sandbox = await startSandbox({ port: 0, clock: { mode: 'manual', startMs: API_START_MS }, rateLimit: false });
-	});
-	afterAll(async () => sandbox.close());
-	beforeEach(() => sandbox.control.reset());
+	const sandbox = useSandbox({ clock: { mode: 'manual', startMs: API_START_MS }, rateLimit: false });
 
-	const callsWith = (referenceId: string) => sandbox.control.calls().filter((call) => call.reference_id === referenceId);
+	const callsWith = (referenceId: string) => sandbox().control.calls().filter((call) => call.reference_id === referenceId);
 
 	it('a dropped response is recovered by the lookup, not placed a second time', async () => {
-		expect(Math.abs(Date.now() - sandbox.control.now())).toBeGreaterThan(24 * 3600_000);
-		sandbox.control.injectFault({ kind: 'drop-response', method: 'POST', path: '/calls' });
-		const result = await runProbe({ request: placeCall('9812345101', 'skew-drop-1'), credentials: apiCredentials(sandbox) });
+		expect(Math.abs(Date.now() - sandbox().control.now())).toBeGreaterThan(24 * 3600_000);
+		sandbox().control.injectFault({ kind: 'drop-response', method: 'POST', path: '/calls' });
+		const result = await runProbe({ request: placeCall('9812345101', 'skew-drop-1'), credentials: apiCredentials(sandbox()) });
 		expect(result.error).toBeUndefined();
 		const calls = callsWith('skew-drop-1');
 		expect(calls).toHaveLength(1);
 		expect(result.items[0].json).toMatchObject({ recovered: true, unique_id: calls[0].unique_id });
-		expect(sandbox.control.requestLog().filter((entry) => entry.method === 'POST')).toHaveLength(1);
+		expect(sandbox().control.requestLog().filter((entry) => entry.method === 'POST')).toHaveLength(1);
 	});
 
 	it('an earlier call that reused the reference_id is not taken for this one once newer calls exist', async () => {
-		const earlier = await runProbe({ request: placeCall('9812345102', 'skew-reused-1'), credentials: apiCredentials(sandbox) });
-		sandbox.control.advanceClock(3600_000);
-		await runProbe({ request: placeCall('9812345102', 'skew-other-1'), credentials: apiCredentials(sandbox) });
+		const earlier = await runProbe({ request: placeCall('9812345102', 'skew-reused-1'), credentials: apiCredentials(sandbox()) });
+		sandbox().control.advanceClock(3600_000);
+		await runProbe({ request: placeCall('9812345102', 'skew-other-1'), credentials: apiCredentials(sandbox()) });
 		// Now a placement with the reused reference_id fails with a 503 that placed nothing.
-		sandbox.control.injectFault({ kind: 'status503', method: 'POST', path: '/calls' });
-		const result = await runProbe({ request: placeCall('9812345102', 'skew-reused-1'), credentials: apiCredentials(sandbox) });
+		sandbox().control.injectFault({ kind: 'status503', method: 'POST', path: '/calls' });
+		const result = await runProbe({ request: placeCall('9812345102', 'skew-reused-1'), credentials: apiCredentials(sandbox()) });
 		expect(result.error).toBeUndefined();
 		const calls = callsWith('skew-reused-1');
 		expect(calls).toHaveLength(2);

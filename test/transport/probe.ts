@@ -3,14 +3,16 @@
  * read retries, placement recovery, no-retry) run inside the real WorkflowExecute against the
  * sandbox before or beside the shipped operations. Each item's json.request overrides the node's.
  */
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeType } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes } from 'n8n-workflow';
 
 import { apiRequest } from '../../nodes/shared/transport';
 import type { ApiRequest } from '../../nodes/shared/transport';
 import type { Credentials, NodeRunResult } from '../harness/engine';
-import { runWorkflow } from '../harness/engine';
-import { ITEMS_NODE_TYPE, registerNodeType } from '../harness/node-types';
+import { runAfterItems } from '../harness/engine';
+import { registerNodeType } from '../harness/node-types';
+import { useSandbox } from '../harness/sandbox';
+import type { RunningSandbox } from '../../sandbox';
 
 export const PROBE_NODE_TYPE = 'test.transportProbe';
 
@@ -52,6 +54,11 @@ class TransportProbe implements INodeType {
 
 registerNodeType(PROBE_NODE_TYPE, new TransportProbe());
 
+/** The transport suites' sandbox: the real clock and a small rate limit (20 requests per 2 s). */
+export function useTransportSandbox(): () => RunningSandbox {
+	return useSandbox({ clock: { mode: 'real' }, rateLimit: { limit: 20, windowMs: 2000 } });
+}
+
 export interface ProbeOptions {
 	request: Partial<ApiRequest>;
 	/** Per-item overrides (json.request); one item with no override by default. */
@@ -62,31 +69,13 @@ export interface ProbeOptions {
 
 /** Runs `Items → Probe` through WorkflowExecute. */
 export async function runProbe(options: ProbeOptions): Promise<NodeRunResult> {
-	const items = (options.items ?? [{}]).map((request) => ({ request }));
-	const nodes: INode[] = [
+	return await runAfterItems(
+		{ id: 'probe', type: PROBE_NODE_TYPE, name: 'Probe' },
 		{
-			id: 'items',
-			name: 'Items',
-			type: ITEMS_NODE_TYPE,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: { items: JSON.stringify(items) },
-		},
-		{
-			id: 'probe',
-			name: 'Probe',
-			type: PROBE_NODE_TYPE,
-			typeVersion: 1,
-			position: [200, 0],
 			parameters: { request: JSON.stringify(options.request) },
-			credentials: { agentiveVoiceApi: { id: '1', name: 'Agentive Voice account' } },
-			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			items: (options.items ?? [{}]).map((request) => ({ request }) as IDataObject),
+			credentials: options.credentials,
+			continueOnFail: options.continueOnFail,
 		},
-	];
-	const result = await runWorkflow(
-		{ nodes, connections: { Items: { main: [[{ node: 'Probe', type: 'main', index: 0 }]] } } },
-		options.credentials,
 	);
-	const taskData = result.run.data.resultData.runData.Probe?.[0];
-	return { ...result, items: result.output('Probe'), errorItems: taskData?.data?.main?.[1] ?? [], nodeError: taskData?.error };
 }

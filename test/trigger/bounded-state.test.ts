@@ -1,15 +1,11 @@
-import type { RunningSandbox, SeedCallSpec } from '../../sandbox';
-import { listRequests, MINUTE, seed, startManualSandbox, trackerOf, triggerFor } from './helpers';
+import type { SeedCallSpec } from '../../sandbox';
+import { listRequests, MINUTE, seed, useTriggerSandbox, trackerOf, triggerFor } from './helpers';
 
 describe('Agentive Voice Trigger: static data stays bounded', () => {
-	let sandbox: RunningSandbox;
-	beforeAll(async () => {
-		sandbox = await startManualSandbox({ rateLimit: false });
-	});
-	afterAll(async () => await sandbox.close());
+	const sandbox = useTriggerSandbox();
 
 	it('holds only the current window after 10,000 calls, not every call ever emitted', async () => {
-		const trigger = triggerFor(sandbox, { events: ['completed', 'failed', 'missed'] });
+		const trigger = triggerFor(sandbox(), { events: ['completed', 'failed', 'missed'] });
 		await trigger.poll();
 		const statuses = ['completed', 'failed', 'missed'] as const;
 		let emitted = 0;
@@ -19,24 +15,24 @@ describe('Agentive Voice Trigger: static data stays bounded', () => {
 		let mostRequests = 0;
 		// 10,000 calls, 20 every 5 minutes, each 30 s to 4 min long; a poll every 5 minutes.
 		for (let batch = 0; batch < 500; batch++) {
-			const now = sandbox.control.now();
+			const now = sandbox().control.now();
 			const specs: SeedCallSpec[] = Array.from({ length: 20 }, (_, i) => ({
 				status: statuses[(batch + i) % 3],
 				created_at: now + i * 15_000,
 				finishAt: now + i * 15_000 + 30_000 + ((batch * 7 + i * 13) % 210) * 1000,
 			}));
-			sandbox.control.advanceClock(5 * MINUTE);
-			seed(sandbox, specs);
-			sandbox.control.clearLog();
+			sandbox().control.advanceClock(5 * MINUTE);
+			seed(sandbox(), specs);
+			sandbox().control.clearLog();
 			const poll = await trigger.poll();
-			requests += listRequests(sandbox).length;
-			mostRequests = Math.max(mostRequests, listRequests(sandbox).length);
+			requests += listRequests(sandbox()).length;
+			mostRequests = Math.max(mostRequests, listRequests(sandbox()).length);
 			expect(poll.error).toBeUndefined();
 			emitted += poll.calls.length;
 			largestState = Math.max(largestState, JSON.stringify(trigger.savedStaticData()).length);
 			largestSeen = Math.max(largestSeen, Object.keys(trackerOf(trigger).seen).length);
 		}
-		sandbox.control.advanceClock(10 * MINUTE);
+		sandbox().control.advanceClock(10 * MINUTE);
 		emitted += (await trigger.poll()).calls.length;
 
 		console.log(

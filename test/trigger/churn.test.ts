@@ -7,8 +7,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FaultKind, RunningSandbox, SeedCallSpec } from '../../sandbox';
-import { HOUR, listRequests, MINUTE, seed, startManualSandbox, startProxy, triggerFor } from './helpers';
+import type { FaultKind, SeedCallSpec } from '../../sandbox';
+import { HOUR, listRequests, MINUTE, seed, useTriggerSandbox, startProxy, triggerFor } from './helpers';
 
 /** mulberry32: small, fast, and the same sequence on every run. */
 function prng(seedValue: number): () => number {
@@ -70,26 +70,22 @@ function planCalls(random: () => number, startMs: number): PlannedCall[] {
 }
 
 describe('Agentive Voice Trigger: churn simulation', () => {
-	let sandbox: RunningSandbox;
+	const sandbox = useTriggerSandbox();
 	let armAfterPage: { page: number; kind: FaultKind } | undefined;
 	let proxy: Awaited<ReturnType<typeof startProxy>>;
 	beforeAll(async () => {
-		sandbox = await startManualSandbox({ rateLimit: false });
-		proxy = await startProxy(sandbox, (url) => {
+		proxy = await startProxy(sandbox(), (url) => {
 			if (armAfterPage && url.pathname.endsWith('/calls') && url.searchParams.get('page') === String(armAfterPage.page)) {
-				sandbox.control.injectFault({ kind: armAfterPage.kind, method: 'GET', pathRegex: '^/calls$' });
+				sandbox().control.injectFault({ kind: armAfterPage.kind, method: 'GET', pathRegex: '^/calls$' });
 				armAfterPage = undefined;
 			}
 		});
 	});
-	afterAll(async () => {
-		await proxy.close();
-		await sandbox.close();
-	});
+	afterAll(async () => await proxy.close());
 
 	it('emits every finished call exactly once through faults and restarts', async () => {
 		const random = prng(20260604);
-		const activationMs = sandbox.control.now();
+		const activationMs = sandbox().control.now();
 		const plan = planCalls(random, activationMs);
 		const byId = new Map<string, PlannedCall>();
 		let seeded = 0;
@@ -98,11 +94,11 @@ describe('Agentive Voice Trigger: churn simulation', () => {
 			while (end < plan.length && plan[end].created_at <= nowMs) end++;
 			if (end === seeded) return;
 			const batch = plan.slice(seeded, end);
-			seed(sandbox, batch).forEach((id, i) => byId.set(id, batch[i]));
+			seed(sandbox(), batch).forEach((id, i) => byId.set(id, batch[i]));
 			seeded = end;
 		};
 
-		const trigger = triggerFor(sandbox, { events: EVENTS, options: { requestTimeout: 1 } }, proxy.url);
+		const trigger = triggerFor(sandbox(), { events: EVENTS, options: { requestTimeout: 1 } }, proxy.url);
 		seedUpTo(activationMs);
 		const baseline = await trigger.poll();
 		expect(baseline.error).toBeUndefined();
@@ -113,9 +109,9 @@ describe('Agentive Voice Trigger: churn simulation', () => {
 		const requestsPerPoll: number[] = [];
 		const stats = { polls: 0, faults: 0, failedPolls: 0, restarts: 0, crashRestarts: 0 };
 		const endMs = activationMs + SPAN_MS + 2 * HOUR;
-		while (sandbox.control.now() < endMs) {
-			sandbox.control.advanceClock(POLL_EVERY_MS);
-			seedUpTo(sandbox.control.now());
+		while (sandbox().control.now() < endMs) {
+			sandbox().control.advanceClock(POLL_EVERY_MS);
+			seedUpTo(sandbox().control.now());
 
 			const restartRoll = random();
 			if (restartRoll < 0.01) {
@@ -133,23 +129,23 @@ describe('Agentive Voice Trigger: churn simulation', () => {
 				// Mostly the first page (every poll has one); sometimes a later page, mid-listing.
 				const roll = random();
 				const page = roll < 0.7 ? 0 : roll < 0.9 ? 1 : 2;
-				if (page === 0) sandbox.control.injectFault({ kind, method: 'GET', pathRegex: '^/calls$' });
+				if (page === 0) sandbox().control.injectFault({ kind, method: 'GET', pathRegex: '^/calls$' });
 				else armAfterPage = { page, kind };
 				stats.faults++;
 			}
 
-			sandbox.control.clearLog();
+			sandbox().control.clearLog();
 			const before = trigger.savedStaticData();
 			const poll = await trigger.poll();
 			stats.polls++;
 			armAfterPage = undefined;
-			sandbox.control.clearFaults();
+			sandbox().control.clearFaults();
 			if (poll.error) {
 				stats.failedPolls++;
 				expect(trigger.savedStaticData()).toEqual(before);
 				continue;
 			}
-			requestsPerPoll.push(listRequests(sandbox).length);
+			requestsPerPoll.push(listRequests(sandbox()).length);
 			for (const call of poll.calls) emittedCount.set(String(call.unique_id), (emittedCount.get(String(call.unique_id)) ?? 0) + 1);
 			// n8n saves static data when a poll emits; a crash loses only what came after.
 			if (poll.emitted) lastSave = trigger.savedStaticData();

@@ -3,17 +3,22 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox, type LoggedRequest, type RunningSandbox, type SandboxOptions, type SeedCallSpec } from '../../sandbox';
+import type { LoggedRequest, RunningSandbox, SandboxOptions, SeedCallSpec } from '../../sandbox';
 import { apiCredentials } from '../harness/engine';
 import { TriggerHarness } from '../harness/poll';
+import { useSandbox } from '../harness/sandbox';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 /** A fixed start so every run sees the same timestamps: 2026-06-04 09:00 IST. */
 export const START_MS = Date.parse('2026-06-04T09:00:00+05:30');
 
-export async function startManualSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-	return await startSandbox({ port: 0, clock: { mode: 'manual', startMs: START_MS }, ...options });
+/**
+ * The suite's sandbox (test/harness/sandbox.ts) for trigger tests: the clock starts at START_MS and
+ * the rate limit is off unless `options` say otherwise.
+ */
+export function useTriggerSandbox(options: SandboxOptions = {}): () => RunningSandbox {
+	return useSandbox({ clock: { mode: 'manual', startMs: START_MS }, rateLimit: false, ...options });
 }
 
 /** A trigger talking to the sandbox (or to `url`, a proxy in front of it). */

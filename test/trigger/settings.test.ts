@@ -5,16 +5,10 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RunningSandbox } from '../../sandbox';
-import { finishedCall, idsOf, listRequests, liveCall, MINUTE, seed, startManualSandbox, triggerFor } from './helpers';
+import { finishedCall, idsOf, listRequests, liveCall, MINUTE, seed, useTriggerSandbox, triggerFor } from './helpers';
 
 describe('Agentive Voice Trigger: bad settings', () => {
-	let sandbox: RunningSandbox;
-	beforeAll(async () => {
-		sandbox = await startManualSandbox({ rateLimit: false });
-	});
-	afterAll(async () => await sandbox.close());
-	beforeEach(() => sandbox.control.reset());
+	const sandbox = useTriggerSandbox();
 
 	const GOOD: IDataObject = { events: ['completed'], filters: { direction: 'outbound' } };
 
@@ -70,20 +64,20 @@ describe('Agentive Voice Trigger: bad settings', () => {
 			'Invalid Filters › Campaign / Run ID 0: expected a whole number 1 or more',
 		],
 	])('fails the poll on %s, sends nothing and keeps the state', async (_case, parameters, message) => {
-		const trigger = triggerFor(sandbox, GOOD);
-		const [early] = seed(sandbox, [liveCall(sandbox, 0, MINUTE, { direction: 'outbound' })]);
+		const trigger = triggerFor(sandbox(), GOOD);
+		const [early] = seed(sandbox(), [liveCall(sandbox(), 0, MINUTE, { direction: 'outbound' })]);
 		expect((await trigger.poll()).error).toBeUndefined();
 		const before = trigger.savedStaticData();
 		expect(Object.keys(before)).not.toHaveLength(0);
 
-		sandbox.control.advanceClock(2 * MINUTE);
+		sandbox().control.advanceClock(2 * MINUTE);
 		trigger.setParameters(parameters);
-		sandbox.control.clearLog();
+		sandbox().control.clearLog();
 		const poll = await trigger.poll();
 		expect(poll.error?.name).toBe('NodeOperationError');
 		expect(poll.error?.message).toBe(message);
 		expect(poll.emitted).toBe(false);
-		expect(listRequests(sandbox)).toEqual([]);
+		expect(listRequests(sandbox())).toEqual([]);
 		expect(trigger.savedStaticData()).toEqual(before);
 
 		// Fixed, the trigger carries on from where it was: the call that finished meanwhile is emitted.
@@ -92,17 +86,17 @@ describe('Agentive Voice Trigger: bad settings', () => {
 	});
 
 	it('accepts a setting from an expression that yields an accepted value', async () => {
-		const trigger = triggerFor(sandbox, {
+		const trigger = triggerFor(sandbox(), {
 			events: '={{ ["completed"] }}',
 			filters: { direction: '={{ "inbound" }}' },
 			options: { lookbackMinutes: '={{ 30 }}', requestTimeout: '={{ "20" }}' },
 		});
 		expect((await trigger.poll()).error).toBeUndefined();
-		seed(sandbox, [finishedCall(sandbox, 0, { direction: 'outbound' })]);
-		const [inbound] = seed(sandbox, [finishedCall(sandbox, 0, { direction: 'inbound' })]);
-		sandbox.control.clearLog();
+		seed(sandbox(), [finishedCall(sandbox(), 0, { direction: 'outbound' })]);
+		const [inbound] = seed(sandbox(), [finishedCall(sandbox(), 0, { direction: 'inbound' })]);
+		sandbox().control.clearLog();
 		const poll = await trigger.poll();
 		expect(idsOf(poll.calls)).toEqual([inbound]);
-		expect(listRequests(sandbox)[0].query).toMatchObject({ direction: 'inbound' });
+		expect(listRequests(sandbox())[0].query).toMatchObject({ direction: 'inbound' });
 	});
 });
