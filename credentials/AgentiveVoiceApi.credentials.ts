@@ -26,7 +26,8 @@ export class AgentiveVoiceApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'pk_live_...',
-			description: 'Your account\'s publishable key, from the API tab of the Agentive Voice dashboard',
+			description:
+				"Your account's publishable key, from the API tab of the Agentive Voice dashboard",
 		},
 		{
 			displayName:
@@ -45,7 +46,7 @@ export class AgentiveVoiceApi implements ICredentialType {
 			required: true,
 			placeholder: 'sk_live_...',
 			description:
-				'Your account\'s secret key. It is sent only in the x-api-secret header, never in a body or URL.',
+				"Your account's secret key. It is sent only in the x-api-secret header, never in a body or URL.",
 		},
 		{
 			displayName:

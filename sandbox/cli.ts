@@ -28,7 +28,13 @@ function main(): void {
 	}
 	startSandbox(options).then(
 		(sandbox) => {
-			const ready = { url: sandbox.url, api_key: sandbox.apiKey, api_secret: sandbox.apiSecret, control_url: `${sandbox.origin}/__sandbox`, origin: sandbox.origin };
+			const ready = {
+				url: sandbox.url,
+				api_key: sandbox.apiKey,
+				api_secret: sandbox.apiSecret,
+				control_url: `${sandbox.origin}/__sandbox`,
+				origin: sandbox.origin,
+			};
 			process.stdout.write(`${JSON.stringify(ready)}\n`);
 			const stop = () => {
 				sandbox.close().then(
@@ -78,21 +84,50 @@ export function parseOptions(argv: string[]): SandboxOptions {
 	return {
 		port,
 		clock,
-		rateLimit: limit(values['rate-limit'], values['window-ms'], 120, 60_000, '--rate-limit', '--window-ms'),
-		otpNumberLimit: limit(values['otp-limit'], values['otp-window-ms'], 5, 600_000, '--otp-limit', '--otp-window-ms'),
+		rateLimit: limit(
+			values['rate-limit'],
+			values['window-ms'],
+			120,
+			60_000,
+			'--rate-limit',
+			'--window-ms',
+		),
+		otpNumberLimit: limit(
+			values['otp-limit'],
+			values['otp-window-ms'],
+			5,
+			600_000,
+			'--otp-limit',
+			'--otp-window-ms',
+		),
 		seedCalls: integer(values['seed-calls'] ?? '0', '--seed-calls', 0, 100_000),
-		...(values['recording-mb'] === undefined ? {} : { recordingBytes: integer(values['recording-mb'], '--recording-mb', 1, 4000) * 1024 * 1024 }),
+		...(values['recording-mb'] === undefined
+			? {}
+			: {
+					recordingBytes: integer(values['recording-mb'], '--recording-mb', 1, 4000) * 1024 * 1024,
+				}),
 	};
 }
 
-function limit(count: string | undefined, windowMs: string | undefined, defaultCount: number, defaultWindow: number, name: string, windowName: string): RateLimitOptions | false {
+function limit(
+	count: string | undefined,
+	windowMs: string | undefined,
+	defaultCount: number,
+	defaultWindow: number,
+	name: string,
+	windowName: string,
+): RateLimitOptions | false {
 	if (count === 'unlimited') return false;
-	return { limit: count === undefined ? defaultCount : integer(count, name, 1, 1e9), windowMs: windowMs === undefined ? defaultWindow : integer(windowMs, windowName, 1, 1e10) };
+	return {
+		limit: count === undefined ? defaultCount : integer(count, name, 1, 1e9),
+		windowMs: windowMs === undefined ? defaultWindow : integer(windowMs, windowName, 1, 1e10),
+	};
 }
 
 function integer(text: string, name: string, min: number, max: number): number {
 	const value = Number(text);
-	if (!/^\d+$/.test(text) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}.`);
+	if (!/^\d+$/.test(text) || value < min || value > max)
+		throw new Error(`${name} must be a whole number from ${min} to ${max}.`);
 	return value;
 }
 

@@ -41,24 +41,44 @@ export const CONTROL_ROUTES = [
 	'DELETE /__sandbox/log',
 ];
 
-export async function handleControl(core: SandboxCore, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+export async function handleControl(
+	core: SandboxCore,
+	req: IncomingMessage,
+	res: ServerResponse,
+	path: string,
+): Promise<void> {
 	const body = await readBody(req);
 	let out: Outgoing;
 	try {
-		if (body.tooLarge) throw new ControlError(413, 'The request body is too large. The limit is 1 MB.');
+		if (body.tooLarge)
+			throw new ControlError(413, 'The request body is too large. The limit is 1 MB.');
 		const parsed = parseJsonBody(body.raw);
-		if (parsed.kind === 'invalid') throw new ControlError(400, 'The request body is not valid JSON.');
-		out = route(core, (req.method ?? 'GET').toUpperCase(), path.replace(/\/$/, '') || '/', parsed.kind === 'json' ? parsed.value : undefined, req.url ?? '');
+		if (parsed.kind === 'invalid')
+			throw new ControlError(400, 'The request body is not valid JSON.');
+		out = route(
+			core,
+			(req.method ?? 'GET').toUpperCase(),
+			path.replace(/\/$/, '') || '/',
+			parsed.kind === 'json' ? parsed.value : undefined,
+			req.url ?? '',
+		);
 	} catch (error) {
 		if (error instanceof ControlError) out = errorResponse(error.code, error.message);
-		else if (error instanceof SeedError || error instanceof FaultError) out = errorResponse(400, error.message);
+		else if (error instanceof SeedError || error instanceof FaultError)
+			out = errorResponse(400, error.message);
 		else out = errorResponse(500, 'Something went wrong on our side. Please retry.');
 	}
 	write(res, out);
 	if (body.aborted) res.on('finish', () => req.socket.destroy());
 }
 
-function route(core: SandboxCore, method: string, path: string, body: unknown, url: string): Outgoing {
+function route(
+	core: SandboxCore,
+	method: string,
+	path: string,
+	body: unknown,
+	url: string,
+): Outgoing {
 	const key = `${method} ${path}`;
 	switch (key) {
 		case 'GET /':
@@ -106,13 +126,18 @@ function clockState(core: SandboxCore): Record<string, unknown> {
 
 function advance(core: SandboxCore, body: unknown): Outgoing {
 	const ms = isPlainObject(body) ? body.ms : undefined;
-	if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new ControlError(400, 'ms must be a number >= 0.');
+	if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+		throw new ControlError(400, 'ms must be a number >= 0.');
 	core.advanceClock(ms);
 	return jsonResponse(200, clockState(core));
 }
 
 function faultSpec(body: unknown): FaultSpec {
-	if (!isPlainObject(body)) throw new ControlError(400, 'Send a JSON object: {"kind", "method"?, "path"?, "path_regex"?, "count"?}.');
+	if (!isPlainObject(body))
+		throw new ControlError(
+			400,
+			'Send a JSON object: {"kind", "method"?, "path"?, "path_regex"?, "count"?}.',
+		);
 	const spec = { ...body } as Record<string, unknown>;
 	if (spec.path_regex !== undefined) spec.pathRegex = spec.path_regex;
 	delete spec.path_regex;
@@ -137,19 +162,36 @@ function otpState(core: SandboxCore, id: string | undefined): Outgoing {
  * sandbox clock; on a tie (a manual clock does not move between sends) the one sent last.
  */
 function otpForNumber(core: SandboxCore, raw: string | undefined): Outgoing {
-	if (raw === undefined || raw === '') throw new ControlError(400, 'number is required: GET /__sandbox/otp?number=9812345678 (or 919812345678, +919812345678).');
+	if (raw === undefined || raw === '')
+		throw new ControlError(
+			400,
+			'number is required: GET /__sandbox/otp?number=9812345678 (or 919812345678, +919812345678).',
+		);
 	const number = normaliseNumber(raw);
-	if (number === null) throw new ControlError(400, `number: ${INVALID_NUMBER} Use 9812345678, 919812345678 or +919812345678.`);
+	if (number === null)
+		throw new ControlError(
+			400,
+			`number: ${INVALID_NUMBER} Use 9812345678, 919812345678 or +919812345678.`,
+		);
 	let newest: { request: OtpRequest; seq: number } | undefined;
 	for (const fixture of ACCOUNTS) {
 		const account = core.store.accountById(fixture.id);
 		if (!account) continue;
 		for (const request of account.otpByNumber.get(number) ?? []) {
 			const seq = account.calls.get(request.id)?.seq ?? -1;
-			if (!newest || request.createdAt > newest.request.createdAt || (request.createdAt === newest.request.createdAt && seq > newest.seq)) newest = { request, seq };
+			if (
+				!newest ||
+				request.createdAt > newest.request.createdAt ||
+				(request.createdAt === newest.request.createdAt && seq > newest.seq)
+			)
+				newest = { request, seq };
 		}
 	}
-	if (!newest) return jsonResponse(404, envelope(404, `No verification request has been sent to ${number} yet.`));
+	if (!newest)
+		return jsonResponse(
+			404,
+			envelope(404, `No verification request has been sent to ${number} yet.`),
+		);
 	return otpReply(core, newest.request);
 }
 
@@ -171,7 +213,14 @@ function otpReply(core: SandboxCore, request: OtpRequest): Outgoing {
 
 function fixtures(): Record<string, unknown> {
 	return {
-		accounts: ACCOUNTS.map((a) => ({ id: a.id, name: a.name, api_key: a.apiKey, api_secret: a.apiSecret, active: a.active, api_enabled: a.apiEnabled })),
+		accounts: ACCOUNTS.map((a) => ({
+			id: a.id,
+			name: a.name,
+			api_key: a.apiKey,
+			api_secret: a.apiSecret,
+			active: a.active,
+			api_enabled: a.apiEnabled,
+		})),
 		demo: DEMO,
 		magic_numbers: MAGIC_NUMBERS,
 	};
@@ -183,7 +232,8 @@ function queryParam(url: string, name: string): string | undefined {
 	if (mark === -1) return undefined;
 	for (const pair of url.slice(mark + 1).split('&')) {
 		const eq = pair.indexOf('=');
-		if ((eq === -1 ? pair : pair.slice(0, eq)) === name) return eq === -1 ? '' : (decode(pair.slice(eq + 1)) ?? pair.slice(eq + 1));
+		if ((eq === -1 ? pair : pair.slice(0, eq)) === name)
+			return eq === -1 ? '' : (decode(pair.slice(eq + 1)) ?? pair.slice(eq + 1));
 	}
 	return undefined;
 }

@@ -8,7 +8,15 @@ import { FaultBook } from './faults';
 import { DEMO_ACCOUNT } from './fixtures';
 import { RequestLog } from './requestLog';
 import type { ApiContext } from './routes/types';
-import type { FaultSpec, LoggedRequest, PublicCall, RateLimitOptions, SandboxControl, SandboxOptions, SeedCallSpec } from './types';
+import type {
+	FaultSpec,
+	LoggedRequest,
+	PublicCall,
+	RateLimitOptions,
+	SandboxControl,
+	SandboxOptions,
+	SeedCallSpec,
+} from './types';
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 120, windowMs: 60_000 };
 export const DEFAULT_OTP_NUMBER_LIMIT: RateLimitOptions = { limit: 5, windowMs: 600_000 };
@@ -27,7 +35,12 @@ export class SandboxCore implements SandboxControl {
 		this.clock = createClock(options.clock ?? { mode: 'real' });
 		this.limiter = limiterFor(options.rateLimit, DEFAULT_RATE_LIMIT);
 		this.historicCalls = options.seedCalls ?? 0;
-		this.api = { store: this.store, clock: this.clock, otpLimiter: limiterFor(options.otpNumberLimit, DEFAULT_OTP_NUMBER_LIMIT), recordingBytes: options.recordingBytes };
+		this.api = {
+			store: this.store,
+			clock: this.clock,
+			otpLimiter: limiterFor(options.otpNumberLimit, DEFAULT_OTP_NUMBER_LIMIT),
+			recordingBytes: options.recordingBytes,
+		};
 		this.seedHistory();
 	}
 
@@ -81,7 +94,9 @@ export class SandboxCore implements SandboxControl {
 
 	seedCalls(specs: number | SeedCallSpec[]): PublicCall[] {
 		const now = this.clock.now();
-		return seedCalls(this.store, this.mainAccount(), specs, now).map((call) => toPublicCall(call, now));
+		return seedCalls(this.store, this.mainAccount(), specs, now).map((call) =>
+			toPublicCall(call, now),
+		);
 	}
 
 	calls(): PublicCall[] {
@@ -90,11 +105,15 @@ export class SandboxCore implements SandboxControl {
 	}
 
 	private seedHistory(): void {
-		if (this.historicCalls > 0) seedCalls(this.store, this.mainAccount(), this.historicCalls, this.clock.now());
+		if (this.historicCalls > 0)
+			seedCalls(this.store, this.mainAccount(), this.historicCalls, this.clock.now());
 	}
 }
 
-function limiterFor(option: RateLimitOptions | false | undefined, fallback: RateLimitOptions): FixedWindowLimiter | null {
+function limiterFor(
+	option: RateLimitOptions | false | undefined,
+	fallback: RateLimitOptions,
+): FixedWindowLimiter | null {
 	if (option === false) return null;
 	const { limit, windowMs } = option ?? fallback;
 	return new FixedWindowLimiter(limit, windowMs);

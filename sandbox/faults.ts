@@ -14,7 +14,14 @@ import { MESSAGES } from './http/envelope';
 import { errorResponse, write } from './http/response';
 import type { FaultKind, FaultSpec } from './types';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['status500', 'status503', 'reset', 'hang', 'html', 'drop-response'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+	'status500',
+	'status503',
+	'reset',
+	'hang',
+	'html',
+	'drop-response',
+];
 
 export class FaultError extends Error {}
 
@@ -31,11 +38,15 @@ export class FaultBook {
 
 	/** Validates and arms a fault; throws FaultError on a bad spec. */
 	add(spec: FaultSpec): void {
-		if (typeof spec !== 'object' || spec === null || !FAULT_KINDS.includes(spec.kind)) throw new FaultError(`kind must be one of ${FAULT_KINDS.join(', ')}.`);
+		if (typeof spec !== 'object' || spec === null || !FAULT_KINDS.includes(spec.kind))
+			throw new FaultError(`kind must be one of ${FAULT_KINDS.join(', ')}.`);
 		const count = spec.count ?? 1;
-		if (!Number.isInteger(count) || count < 1) throw new FaultError('count must be a whole number >= 1.');
-		if (spec.method !== undefined && (typeof spec.method !== 'string' || spec.method === '')) throw new FaultError('method must be an HTTP method name.');
-		if (spec.path !== undefined && typeof spec.path !== 'string') throw new FaultError('path must be a string (a prefix of the path after the API base).');
+		if (!Number.isInteger(count) || count < 1)
+			throw new FaultError('count must be a whole number >= 1.');
+		if (spec.method !== undefined && (typeof spec.method !== 'string' || spec.method === ''))
+			throw new FaultError('method must be an HTTP method name.');
+		if (spec.path !== undefined && typeof spec.path !== 'string')
+			throw new FaultError('path must be a string (a prefix of the path after the API base).');
 		let regex: RegExp | undefined;
 		if (spec.pathRegex !== undefined) {
 			try {
@@ -47,10 +58,18 @@ export class FaultBook {
 		let digits: string | undefined;
 		if (spec.number !== undefined) {
 			digits = nationalDigits(spec.number) ?? undefined;
-			if (digits === undefined) throw new FaultError('number must be an Indian mobile number: 9812345678, 919812345678 or +919812345678.');
+			if (digits === undefined)
+				throw new FaultError(
+					'number must be an Indian mobile number: 9812345678, 919812345678 or +919812345678.',
+				);
 		}
 		const method = spec.method?.toUpperCase() ?? (digits !== undefined ? 'POST' : undefined);
-		this.armed.push({ spec: { ...spec, ...(method ? { method } : {}), count }, remaining: count, regex, digits });
+		this.armed.push({
+			spec: { ...spec, ...(method ? { method } : {}), count },
+			remaining: count,
+			regex,
+			digits,
+		});
 	}
 
 	clear(): void {
@@ -78,7 +97,8 @@ export class FaultBook {
 	}
 }
 
-const HTML_502 = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+const HTML_502 =
+	'<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 
 /** Acts out a pre-processing fault; returns the status written (0 when nothing is). */
 export function applyFault(kind: Exclude<FaultKind, 'drop-response'>, res: ServerResponse): number {
@@ -90,7 +110,11 @@ export function applyFault(kind: Exclude<FaultKind, 'drop-response'>, res: Serve
 			write(res, errorResponse(503, MESSAGES.unavailable));
 			return 503;
 		case 'html':
-			write(res, { status: 502, headers: { 'Content-Type': 'text/html' }, body: Buffer.from(HTML_502) });
+			write(res, {
+				status: 502,
+				headers: { 'Content-Type': 'text/html' },
+				body: Buffer.from(HTML_502),
+			});
 			return 502;
 		case 'reset':
 			resetSocket(res);

@@ -50,9 +50,22 @@ export const DEMO_ACCOUNT: AccountFixture = {
 	callerIds: ['07965318581', '08041234567'],
 	campaigns: [
 		{ id: 57, name: 'March promo', type: 'audio_blast', status: 'active', audioId: 18 },
-		{ id: 61, name: 'Renewal press-1', type: 'press1', status: 'active', audioId: 25, dtmfMap: { '1': 'connect_agent', '2': 'callback' } },
+		{
+			id: 61,
+			name: 'Renewal press-1',
+			type: 'press1',
+			status: 'active',
+			audioId: 25,
+			dtmfMap: { '1': 'connect_agent', '2': 'callback' },
+		},
 		{ id: 72, name: 'Signup verification', type: 'otp', status: 'active', audioId: null },
-		{ id: 80, name: 'Draft blast (no audio yet)', type: 'audio_blast', status: 'draft', audioId: null },
+		{
+			id: 80,
+			name: 'Draft blast (no audio yet)',
+			type: 'audio_blast',
+			status: 'draft',
+			audioId: null,
+		},
 		{ id: 88, name: 'AI agent outreach', type: 'ai_agent', status: 'active', audioId: null },
 	],
 };
@@ -68,7 +81,9 @@ export const OTHER_ACCOUNT: AccountFixture = {
 	balanceInr: 500,
 	audio: [{ id: 31, name: 'Other tenant clip' }],
 	callerIds: ['02212345678'],
-	campaigns: [{ id: 90, name: 'Other tenant promo', type: 'audio_blast', status: 'active', audioId: 31 }],
+	campaigns: [
+		{ id: 90, name: 'Other tenant promo', type: 'audio_blast', status: 'active', audioId: 31 },
+	],
 };
 
 /** Correct secret, but the account is suspended: 403 "This account is not active…". */
@@ -87,7 +102,12 @@ export const API_DISABLED_ACCOUNT: AccountFixture = {
 	apiEnabled: false,
 };
 
-export const ACCOUNTS: readonly AccountFixture[] = [DEMO_ACCOUNT, OTHER_ACCOUNT, INACTIVE_ACCOUNT, API_DISABLED_ACCOUNT];
+export const ACCOUNTS: readonly AccountFixture[] = [
+	DEMO_ACCOUNT,
+	OTHER_ACCOUNT,
+	INACTIVE_ACCOUNT,
+	API_DISABLED_ACCOUNT,
+];
 
 /** Named ids of the demo account, for tests and docs. */
 export const DEMO = {

@@ -39,7 +39,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 	});
 	const { port } = server.address() as AddressInfo;
 	const origin = `http://127.0.0.1:${port}`;
-	return { url: `${origin}${API_BASE}`, origin, apiKey: DEMO_ACCOUNT.apiKey, apiSecret: DEMO_ACCOUNT.apiSecret, control: controlOf(core), close };
+	return {
+		url: `${origin}${API_BASE}`,
+		origin,
+		apiKey: DEMO_ACCOUNT.apiKey,
+		apiSecret: DEMO_ACCOUNT.apiSecret,
+		control: controlOf(core),
+		close,
+	};
 }
 
 /** Only the SandboxControl surface, bound, so callers cannot reach the internals. */

@@ -15,7 +15,11 @@ export class RequestLog {
 
 	/** Oldest first; copies, so callers cannot change the log. */
 	all(): LoggedRequest[] {
-		return this.entries.map((entry) => ({ ...entry, query: { ...entry.query }, headers: { ...entry.headers } }));
+		return this.entries.map((entry) => ({
+			...entry,
+			query: { ...entry.query },
+			headers: { ...entry.headers },
+		}));
 	}
 
 	clear(): void {

@@ -2,7 +2,13 @@
  * HTTP wiring only: read and parse the request, log it, fire faults, authenticate, rate-limit,
  * route, and wrap every outcome in the envelope. Domain rules live in domain/ and routes/.
  */
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+	createServer,
+	STATUS_CODES,
+	type IncomingMessage,
+	type Server,
+	type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import { handleControl } from './control';
 import type { SandboxCore } from './core';
@@ -62,7 +68,10 @@ async function handle(core: SandboxCore, req: IncomingMessage, res: ServerRespon
 		return;
 	}
 	const body = await readBody(req);
-	const apiPath = line.pathname === API_BASE || line.pathname.startsWith(`${API_BASE}/`) ? line.pathname.slice(API_BASE.length) || '/' : null;
+	const apiPath =
+		line.pathname === API_BASE || line.pathname.startsWith(`${API_BASE}/`)
+			? line.pathname.slice(API_BASE.length) || '/'
+			: null;
 	const parsed: ParsedBody = body.tooLarge ? { kind: 'empty' } : parseJsonBody(body.raw);
 	const entry = core.log.add({
 		method: line.method,
@@ -75,7 +84,11 @@ async function handle(core: SandboxCore, req: IncomingMessage, res: ServerRespon
 		status: 0,
 		at,
 	});
-	const fault = core.faults.take(line.method, apiPath ?? line.pathname, parsed.kind === 'json' ? parsed.value : undefined);
+	const fault = core.faults.take(
+		line.method,
+		apiPath ?? line.pathname,
+		parsed.kind === 'json' ? parsed.value : undefined,
+	);
 	if (fault !== undefined && fault !== 'drop-response') {
 		entry.status = applyFault(fault, res);
 		return;
@@ -93,28 +106,57 @@ async function handle(core: SandboxCore, req: IncomingMessage, res: ServerRespon
 }
 
 /** Everything under the API base: JSON check, auth, rate limit, route. */
-function respond(core: SandboxCore, req: IncomingMessage, line: RequestLine, apiPath: string, parsed: ParsedBody, now: number): Outgoing {
+function respond(
+	core: SandboxCore,
+	req: IncomingMessage,
+	line: RequestLine,
+	apiPath: string,
+	parsed: ParsedBody,
+	now: number,
+): Outgoing {
 	if (parsed.kind === 'invalid') return errorResponse(400, MESSAGES.invalidJson);
 	const body = parsed.kind === 'json' ? parsed.value : undefined;
-	const referenceId = echoReferenceId(isPlainObject(body) && 'reference_id' in body ? body.reference_id : line.query.reference_id);
+	const referenceId = echoReferenceId(
+		isPlainObject(body) && 'reference_id' in body ? body.reference_id : line.query.reference_id,
+	);
 	let rateHeaders: Record<string, string> = {};
 	try {
 		const account = authenticate(core.store, req.headers, body, referenceId);
 		if (core.limiter) {
 			const window = core.limiter.hit(account.fixture.id, now);
-			rateHeaders = { 'RateLimit-Limit': String(window.limit), 'RateLimit-Remaining': String(window.remaining), 'RateLimit-Reset': String(window.resetSec) };
-			if (!window.allowed) return errorResponse(429, MESSAGES.rateLimited, { referenceId }, rateHeaders);
+			rateHeaders = {
+				'RateLimit-Limit': String(window.limit),
+				'RateLimit-Remaining': String(window.remaining),
+				'RateLimit-Reset': String(window.resetSec),
+			};
+			if (!window.allowed)
+				return errorResponse(429, MESSAGES.rateLimited, { referenceId }, rateHeaders);
 		}
 		const match = matchRoute(API_ROUTES, line.method, apiPath);
 		if (!match) return errorResponse(404, MESSAGES.notFound, { referenceId }, rateHeaders);
-		if (match.route.method === 'POST' && body !== undefined && !isPlainObject(body)) return errorResponse(400, MESSAGES.notAnObject, { referenceId }, rateHeaders);
+		if (match.route.method === 'POST' && body !== undefined && !isPlainObject(body))
+			return errorResponse(400, MESSAGES.notAnObject, { referenceId }, rateHeaders);
 		const out = match.route.handler(
-			{ params: match.params, query: line.query, body: isPlainObject(body) ? body : {}, headers: req.headers, account, referenceId, now },
+			{
+				params: match.params,
+				query: line.query,
+				body: isPlainObject(body) ? body : {},
+				headers: req.headers,
+				account,
+				referenceId,
+				now,
+			},
 			core.api,
 		);
 		return { ...out, headers: { ...out.headers, ...rateHeaders } };
 	} catch (error) {
-		if (error instanceof ApiError) return errorResponse(error.code, error.details, { referenceId, ...error.fields }, { ...rateHeaders, ...error.headers });
+		if (error instanceof ApiError)
+			return errorResponse(
+				error.code,
+				error.details,
+				{ referenceId, ...error.fields },
+				{ ...rateHeaders, ...error.headers },
+			);
 		return errorResponse(500, MESSAGES.internal, { referenceId }, rateHeaders);
 	}
 }
@@ -126,14 +168,16 @@ function requestLine(req: IncomingMessage): RequestLine {
 	const pathname = mark === -1 ? rawUrl : rawUrl.slice(0, mark);
 	const query: Record<string, string> = {};
 	if (mark !== -1) {
-		for (const [key, value] of new URLSearchParams(rawUrl.slice(mark + 1))) if (!(key in query)) query[key] = value;
+		for (const [key, value] of new URLSearchParams(rawUrl.slice(mark + 1)))
+			if (!(key in query)) query[key] = value;
 	}
 	return { method: (req.method ?? 'GET').toUpperCase(), rawUrl, pathname, query };
 }
 
 function flattenHeaders(req: IncomingMessage): Record<string, string> {
 	const headers: Record<string, string> = {};
-	for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+	for (const [name, value] of Object.entries(req.headers))
+		if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
 	return headers;
 }
 
@@ -143,7 +187,12 @@ function answerUnparseable(error: Error & { code?: string }, socket: Socket): vo
 		socket.destroy();
 		return;
 	}
-	const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+	const status =
+		error.code === 'HPE_HEADER_OVERFLOW'
+			? 431
+			: error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+				? 408
+				: 400;
 	const details = status === 431 ? MESSAGES.headersTooLarge : MESSAGES.badRequest;
 	const body = JSON.stringify(envelope(status, details));
 	socket.end(

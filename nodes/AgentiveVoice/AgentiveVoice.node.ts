@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as account from './actions/account/Account.resource';
@@ -12,7 +17,10 @@ export class AgentiveVoice implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Agentive Voice',
 		name: 'agentiveVoice',
-		icon: { light: 'file:../shared/agentiveVoice.svg', dark: 'file:../shared/agentiveVoice.dark.svg' },
+		icon: {
+			light: 'file:../shared/agentiveVoice.svg',
+			dark: 'file:../shared/agentiveVoice.dark.svg',
+		},
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

@@ -1,4 +1,9 @@
-import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { triggerProperties } from './poll/description';
@@ -12,11 +17,15 @@ export class AgentiveVoiceTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Agentive Voice Trigger',
 		name: 'agentiveVoiceTrigger',
-		icon: { light: 'file:../shared/agentiveVoice.svg', dark: 'file:../shared/agentiveVoice.dark.svg' },
+		icon: {
+			light: 'file:../shared/agentiveVoice.svg',
+			dark: 'file:../shared/agentiveVoice.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"Finished calls: " + ($parameter["events"] || []).join(", ")}}',
-		description: 'Starts the workflow when an Agentive Voice call finishes: completed, failed or missed',
+		description:
+			'Starts the workflow when an Agentive Voice call finishes: completed, failed or missed',
 		defaults: { name: 'Agentive Voice Trigger' },
 		credentials: [{ name: 'agentiveVoiceApi', required: true }],
 		polling: true,
@@ -31,9 +40,14 @@ export class AgentiveVoiceTrigger implements INodeType {
 			// A sample to map fields from, however old; a test fetch writes no state.
 			const sample = await latestFinishedCall(this, settings);
 			if (sample) return [[{ json: sample }]];
-			throw new NodeOperationError(this.getNode(), 'No finished call matches these events and filters yet', {
-				description: 'Place a call (for example with the Agentive Voice node), wait for it to finish, then fetch again.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				'No finished call matches these events and filters yet',
+				{
+					description:
+						'Place a call (for example with the Agentive Voice node), wait for it to finish, then fetch again.',
+				},
+			);
 		}
 
 		const staticData = this.getWorkflowStaticData('node');

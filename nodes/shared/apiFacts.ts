@@ -105,10 +105,15 @@ export function normaliseMobileNumber(input: unknown): string | undefined {
  * A whole number from a number or a numeric string (expressions often produce strings).
  * Hex, exponents and fractions are refused, as is anything outside [min, max].
  */
-export function toWholeNumber(input: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+export function toWholeNumber(
+	input: unknown,
+	min: number,
+	max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
 	let value: number;
 	if (typeof input === 'number') value = input;
-	else if (typeof input === 'string' && /^\s*[+-]?\d+(\.0+)?\s*$/.test(input)) value = Number(input);
+	else if (typeof input === 'string' && /^\s*[+-]?\d+(\.0+)?\s*$/.test(input))
+		value = Number(input);
 	else return undefined;
 	if (!Number.isSafeInteger(value) || value < min || value > max) return undefined;
 	return value;
@@ -116,7 +121,9 @@ export function toWholeNumber(input: unknown, min: number, max = Number.MAX_SAFE
 
 /** True for a value the user left empty (including an expression that resolved to nothing). */
 export function isEmpty(input: unknown): boolean {
-	return input === undefined || input === null || (typeof input === 'string' && input.trim() === '');
+	return (
+		input === undefined || input === null || (typeof input === 'string' && input.trim() === '')
+	);
 }
 
 /** A numeric code of 4 to 8 digits. Numbers from expressions are accepted as their digits. */

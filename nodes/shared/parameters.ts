@@ -61,12 +61,21 @@ export abstract class FieldReader {
 	abstract value(name: string, fallback?: unknown): unknown;
 
 	/** An error for `field` (a display name under this reader). */
-	invalid(field: string, value: unknown, accepted: string, description?: string): NodeOperationError {
+	invalid(
+		field: string,
+		value: unknown,
+		accepted: string,
+		description?: string,
+	): NodeOperationError {
 		const name = this.prefix ? `${this.prefix} › ${field}` : field;
-		return new NodeOperationError(this.node, `Invalid ${name} ${showValue(value)}: expected ${accepted}`, {
-			itemIndex: this.errorItemIndex,
-			description: description ?? `Set ${name} to ${accepted}.`,
-		});
+		return new NodeOperationError(
+			this.node,
+			`Invalid ${name} ${showValue(value)}: expected ${accepted}`,
+			{
+				itemIndex: this.errorItemIndex,
+				description: description ?? `Set ${name} to ${accepted}.`,
+			},
+		);
 	}
 
 	/** A collection (or fixedCollection) parameter, read field by field; empty when unset. */
@@ -85,7 +94,8 @@ export abstract class FieldReader {
 	/** A parameter that must be one of a fixed set (options fields set by expression). */
 	oneOf<T extends string>(name: string, field: string, allowed: readonly T[]): T {
 		const value = this.value(name);
-		if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+		if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
+			return value as T;
 		throw this.invalid(field, value, `one of ${allowed.join(', ')}`);
 	}
 
@@ -106,7 +116,11 @@ export abstract class FieldReader {
 	}
 
 	/** Undefined when left empty; otherwise one of a fixed set. */
-	optionalOneOf<T extends string>(name: string, field: string, allowed: readonly T[]): T | undefined {
+	optionalOneOf<T extends string>(
+		name: string,
+		field: string,
+		allowed: readonly T[],
+	): T | undefined {
 		return isEmpty(this.value(name)) ? undefined : this.oneOf(name, field, allowed);
 	}
 

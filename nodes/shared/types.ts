@@ -1,7 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 /** Filter values of GET /calls (spec: List calls, Status values). */
-export const CALL_STATUSES = ['queued', 'ringing', 'in_progress', 'completed', 'missed', 'failed'] as const;
+export const CALL_STATUSES = [
+	'queued',
+	'ringing',
+	'in_progress',
+	'completed',
+	'missed',
+	'failed',
+] as const;
 export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
 
 /** The call object of GET /calls. */

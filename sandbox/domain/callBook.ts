@@ -21,7 +21,8 @@ export interface CallPage {
 	total: number;
 }
 
-const before = (a: CallRecord, b: CallRecord): boolean => a.createdSec < b.createdSec || (a.createdSec === b.createdSec && a.seq < b.seq);
+const before = (a: CallRecord, b: CallRecord): boolean =>
+	a.createdSec < b.createdSec || (a.createdSec === b.createdSec && a.seq < b.seq);
 
 export class CallBook {
 	private readonly sorted: CallRecord[] = [];
@@ -64,14 +65,23 @@ export class CallBook {
 	}
 
 	list(query: CallQuery, now: number, offset: number, limit: number): CallPage {
-		const lo = query.fromMs === undefined ? 0 : this.firstAtOrAfterSec(Math.ceil(query.fromMs / 1000));
-		const hi = query.toMs === undefined ? this.sorted.length : this.firstAtOrAfterSec(Math.ceil(query.toMs / 1000));
+		const lo =
+			query.fromMs === undefined ? 0 : this.firstAtOrAfterSec(Math.ceil(query.fromMs / 1000));
+		const hi =
+			query.toMs === undefined
+				? this.sorted.length
+				: this.firstAtOrAfterSec(Math.ceil(query.toMs / 1000));
 		const items: CallRecord[] = [];
 		let total = 0;
 		for (let i = hi - 1; i >= lo; i--) {
 			const call = this.sorted[i];
 			if (query.direction !== undefined && call.direction !== query.direction) continue;
-			if (query.number !== undefined && call.toNumber !== query.number && call.fromNumber !== query.number) continue;
+			if (
+				query.number !== undefined &&
+				call.toNumber !== query.number &&
+				call.fromNumber !== query.number
+			)
+				continue;
 			if (query.status !== undefined && statusAt(call.timeline, now) !== query.status) continue;
 			if (total >= offset && items.length < limit) items.push(call);
 			total++;

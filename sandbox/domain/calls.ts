@@ -23,7 +23,12 @@ export interface PlaceCallInput {
 export const RATE_PER_MINUTE_INR = 0.5;
 
 /** Creates a live call whose progress follows the recipient number's outcome, or 'placement-error' (nothing is created). */
-export function placeCall(store: SandboxStore, account: Account, input: PlaceCallInput, now: number): CallRecord | 'placement-error' {
+export function placeCall(
+	store: SandboxStore,
+	account: Account,
+	input: PlaceCallInput,
+	now: number,
+): CallRecord | 'placement-error' {
 	const outcome = outcomeFor(input.nationalNumber);
 	if (outcome === 'placement-error') return 'placement-error';
 	const isRun = input.id === undefined;

@@ -46,7 +46,11 @@ export function spokenMessage(code: string, template: string | undefined): strin
 	return template.split('{code}').join(spaced);
 }
 
-export function verificationStatus(request: OtpRequest, now: number, callFailed: boolean): VerificationStatus {
+export function verificationStatus(
+	request: OtpRequest,
+	now: number,
+	callFailed: boolean,
+): VerificationStatus {
 	if (request.verifiedAt !== null) return 'verified';
 	if (request.attempts >= request.maxAttempts || callFailed) return 'failed';
 	if (now >= request.expiresAt) return 'expired';
@@ -54,7 +58,12 @@ export function verificationStatus(request: OtpRequest, now: number, callFailed:
 }
 
 /** Mutates the request: counts the attempt (only while the request can still be verified). */
-export function attemptVerify(request: OtpRequest, code: string, now: number, callFailed: boolean): VerifyOutcome {
+export function attemptVerify(
+	request: OtpRequest,
+	code: string,
+	now: number,
+	callFailed: boolean,
+): VerifyOutcome {
 	if (request.verifiedAt !== null) return { kind: 'used' };
 	if (request.attempts >= request.maxAttempts) return { kind: 'locked' };
 	if (callFailed) return { kind: 'call-failed' };

@@ -16,7 +16,8 @@ export class FixedWindowLimiter {
 		readonly limit: number,
 		readonly windowMs: number,
 	) {
-		if (!Number.isInteger(limit) || limit < 1) throw new Error('Rate limit must be a whole number >= 1.');
+		if (!Number.isInteger(limit) || limit < 1)
+			throw new Error('Rate limit must be a whole number >= 1.');
 		if (!Number.isFinite(windowMs) || windowMs <= 0) throw new Error('Rate window must be > 0 ms.');
 	}
 
@@ -51,6 +52,7 @@ export class FixedWindowLimiter {
 	}
 
 	private sweep(now: number): void {
-		for (const [key, window] of this.windows) if (now >= window.start + this.windowMs) this.windows.delete(key);
+		for (const [key, window] of this.windows)
+			if (now >= window.start + this.windowMs) this.windows.delete(key);
 	}
 }

@@ -16,7 +16,10 @@ export function sanitiseReferenceId(input: unknown): ReferenceIdResult {
 	else return { ok: false };
 	const stripped = text.replace(CONTROL, '');
 	// Code points only matter near the cap; short strings skip the split.
-	const cleaned = stripped.length <= REFERENCE_ID_MAX ? stripped : Array.from(stripped).slice(0, REFERENCE_ID_MAX).join('');
+	const cleaned =
+		stripped.length <= REFERENCE_ID_MAX
+			? stripped
+			: Array.from(stripped).slice(0, REFERENCE_ID_MAX).join('');
 	return { ok: true, value: cleaned === '' ? null : cleaned };
 }
 

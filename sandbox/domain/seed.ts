@@ -5,7 +5,17 @@
 import { randomUUID } from 'node:crypto';
 import type { SeedCallSpec } from '../types';
 import type { CallRecord } from './callRecord';
-import { defaultDurationSec, defaultEndReason, isEndReason, isListStatus, makeTimeline, type EndReason, type FinalStatus, type ListStatus, type Timeline } from './lifecycle';
+import {
+	defaultDurationSec,
+	defaultEndReason,
+	isEndReason,
+	isListStatus,
+	makeTimeline,
+	type EndReason,
+	type FinalStatus,
+	type ListStatus,
+	type Timeline,
+} from './lifecycle';
 import { nationalDigits } from './numbers';
 import { seededRandom } from './random';
 import { sanitiseReferenceId } from './referenceId';
@@ -27,7 +37,12 @@ const FINAL_FOR_REASON: Record<EndReason, FinalStatus> = {
 	failed: 'failed',
 };
 
-export function seedCalls(store: SandboxStore, account: Account, specs: number | SeedCallSpec[], now: number): CallRecord[] {
+export function seedCalls(
+	store: SandboxStore,
+	account: Account,
+	specs: number | SeedCallSpec[],
+	now: number,
+): CallRecord[] {
 	const list = typeof specs === 'number' ? generateSpecs(specs, now, store.nextSeq()) : specs;
 	if (!Array.isArray(list)) throw new SeedError('Seed with a count or an array of call specs.');
 	const runsInBatch = new Set<number>();
@@ -37,13 +52,24 @@ export function seedCalls(store: SandboxStore, account: Account, specs: number |
 }
 
 function generateSpecs(count: number, now: number, salt: number): SeedCallSpec[] {
-	if (!Number.isInteger(count) || count < 0 || count > 100_000) throw new SeedError('count must be a whole number from 0 to 100000.');
+	if (!Number.isInteger(count) || count < 0 || count > 100_000)
+		throw new SeedError('count must be a whole number from 0 to 100000.');
 	const random = seededRandom(0x5eed ^ salt);
 	const specs: SeedCallSpec[] = [];
 	for (let i = 0; i < count; i++) {
 		const roll = random();
 		const [status, endReason]: [ListStatus, EndReason] =
-			roll < 0.6 ? ['completed', 'completed'] : roll < 0.75 ? ['missed', 'no_answer'] : roll < 0.85 ? ['failed', 'busy'] : roll < 0.9 ? ['failed', 'rejected'] : roll < 0.95 ? ['failed', 'failed'] : ['failed', 'canceled'];
+			roll < 0.6
+				? ['completed', 'completed']
+				: roll < 0.75
+					? ['missed', 'no_answer']
+					: roll < 0.85
+						? ['failed', 'busy']
+						: roll < 0.9
+							? ['failed', 'rejected']
+							: roll < 0.95
+								? ['failed', 'failed']
+								: ['failed', 'canceled'];
 		specs.push({
 			number: randomMobile(random),
 			direction: random() < 0.8 ? 'outbound' : 'inbound',
@@ -61,30 +87,52 @@ function generateSpecs(count: number, now: number, salt: number): SeedCallSpec[]
 /** Never a magic number (those start 900000000). */
 function randomMobile(random: () => number): string {
 	for (;;) {
-		const digits = String(6 + Math.floor(random() * 4)) + String(Math.floor(random() * 1e9)).padStart(9, '0');
+		const digits =
+			String(6 + Math.floor(random() * 4)) + String(Math.floor(random() * 1e9)).padStart(9, '0');
 		if (!digits.startsWith('900000000')) return digits;
 	}
 }
 
-function buildCall(store: SandboxStore, account: Account, spec: SeedCallSpec, index: number, now: number, runsInBatch: Set<number>): CallRecord {
+function buildCall(
+	store: SandboxStore,
+	account: Account,
+	spec: SeedCallSpec,
+	index: number,
+	now: number,
+	runsInBatch: Set<number>,
+): CallRecord {
 	const where = `calls[${index}]`;
 	if (typeof spec !== 'object' || spec === null) throw new SeedError(`${where} must be an object.`);
-	const national = spec.number === undefined ? randomMobile(seededRandom(index + 1)) : nationalDigits(spec.number);
-	if (national === null) throw new SeedError(`${where}.number: A valid Indian mobile number is required.`);
+	const national =
+		spec.number === undefined ? randomMobile(seededRandom(index + 1)) : nationalDigits(spec.number);
+	if (national === null)
+		throw new SeedError(`${where}.number: A valid Indian mobile number is required.`);
 	const direction = spec.direction ?? 'outbound';
-	if (direction !== 'inbound' && direction !== 'outbound') throw new SeedError(`${where}.direction must be inbound or outbound.`);
+	if (direction !== 'inbound' && direction !== 'outbound')
+		throw new SeedError(`${where}.direction must be inbound or outbound.`);
 	const status = spec.status ?? 'completed';
-	if (!isListStatus(status)) throw new SeedError(`${where}.status must be one of queued, ringing, in_progress, completed, missed, failed.`);
-	if (spec.end_reason !== undefined && !isEndReason(spec.end_reason)) throw new SeedError(`${where}.end_reason must be an enumerated end reason.`);
+	if (!isListStatus(status))
+		throw new SeedError(
+			`${where}.status must be one of queued, ringing, in_progress, completed, missed, failed.`,
+		);
+	if (spec.end_reason !== undefined && !isEndReason(spec.end_reason))
+		throw new SeedError(`${where}.end_reason must be an enumerated end reason.`);
 	const createdAt = instant(spec.created_at, now, `${where}.created_at`);
-	const finishAt = spec.finishAt === undefined ? undefined : instant(spec.finishAt, now, `${where}.finishAt`);
+	const finishAt =
+		spec.finishAt === undefined ? undefined : instant(spec.finishAt, now, `${where}.finishAt`);
 	const final = finalStatus(status, spec.end_reason, where);
 	const endReason = spec.end_reason ?? defaultEndReason(final);
-	const durationSec = spec.duration_sec ?? (final === 'completed' ? defaultDurationSec(national) : 0);
-	if (!Number.isInteger(durationSec) || durationSec < 0) throw new SeedError(`${where}.duration_sec must be a whole number >= 0.`);
+	const durationSec =
+		spec.duration_sec ?? (final === 'completed' ? defaultDurationSec(national) : 0);
+	if (!Number.isInteger(durationSec) || durationSec < 0)
+		throw new SeedError(`${where}.duration_sec must be a whole number >= 0.`);
 	const reference = sanitiseReferenceId(spec.reference_id);
 	if (!reference.ok) throw new SeedError(`${where}.reference_id must be a string.`);
-	if (spec.campaign_id !== undefined && (!Number.isInteger(spec.campaign_id) || spec.campaign_id < 1)) throw new SeedError(`${where}.campaign_id must be a positive whole number.`);
+	if (
+		spec.campaign_id !== undefined &&
+		(!Number.isInteger(spec.campaign_id) || spec.campaign_id < 1)
+	)
+		throw new SeedError(`${where}.campaign_id must be a positive whole number.`);
 
 	const callId = randomUUID();
 	const run = direction === 'outbound' ? pickRun(store, spec.campaign_id, runsInBatch) : null;
@@ -113,7 +161,11 @@ function buildCall(store: SandboxStore, account: Account, spec: SeedCallSpec, in
 }
 
 /** A hand-picked campaign_id becomes run_N when N is free; a second call in the same run keeps its call id as unique_id. */
-function pickRun(store: SandboxStore, campaignId: number | undefined, runsInBatch: Set<number>): number | null {
+function pickRun(
+	store: SandboxStore,
+	campaignId: number | undefined,
+	runsInBatch: Set<number>,
+): number | null {
 	if (campaignId === undefined) return store.nextRun();
 	if (runsInBatch.has(campaignId) || store.runTaken(campaignId)) return null;
 	runsInBatch.add(campaignId);
@@ -121,10 +173,16 @@ function pickRun(store: SandboxStore, campaignId: number | undefined, runsInBatc
 	return campaignId;
 }
 
-function finalStatus(status: ListStatus, endReason: string | undefined, where: string): FinalStatus {
-	const fromReason = endReason !== undefined && isEndReason(endReason) ? FINAL_FOR_REASON[endReason] : undefined;
+function finalStatus(
+	status: ListStatus,
+	endReason: string | undefined,
+	where: string,
+): FinalStatus {
+	const fromReason =
+		endReason !== undefined && isEndReason(endReason) ? FINAL_FOR_REASON[endReason] : undefined;
 	if (status === 'completed' || status === 'missed' || status === 'failed') {
-		if (fromReason !== undefined && fromReason !== status) throw new SeedError(`${where}.end_reason ${endReason} does not fit status ${status}.`);
+		if (fromReason !== undefined && fromReason !== status)
+			throw new SeedError(`${where}.end_reason ${endReason} does not fit status ${status}.`);
 		return status;
 	}
 	return fromReason ?? 'completed';
@@ -135,10 +193,25 @@ function finalStatus(status: ListStatus, endReason: string | undefined, where: s
  * status forever. With finishAt the call rings from created_at and ends at finishAt; a completed
  * one is in_progress for its last duration_sec seconds.
  */
-function timeline(status: ListStatus, final: FinalStatus, endReason: EndReason, durationSec: number, createdAt: number, finishAt: number | undefined): Timeline {
+function timeline(
+	status: ListStatus,
+	final: FinalStatus,
+	endReason: EndReason,
+	durationSec: number,
+	createdAt: number,
+	finishAt: number | undefined,
+): Timeline {
 	if (finishAt !== undefined) {
-		const answerAt = final === 'completed' ? Math.max(createdAt, finishAt - durationSec * 1000) : null;
-		return makeTimeline(createdAt, answerAt, Math.max(createdAt, finishAt), final, endReason, durationSec);
+		const answerAt =
+			final === 'completed' ? Math.max(createdAt, finishAt - durationSec * 1000) : null;
+		return makeTimeline(
+			createdAt,
+			answerAt,
+			Math.max(createdAt, finishAt),
+			final,
+			endReason,
+			durationSec,
+		);
 	}
 	switch (status) {
 		case 'queued':
@@ -148,7 +221,14 @@ function timeline(status: ListStatus, final: FinalStatus, endReason: EndReason, 
 		case 'in_progress':
 			return makeTimeline(createdAt, createdAt, null, final, endReason, durationSec);
 		default:
-			return makeTimeline(createdAt, final === 'completed' ? createdAt : null, createdAt, final, endReason, durationSec);
+			return makeTimeline(
+				createdAt,
+				final === 'completed' ? createdAt : null,
+				createdAt,
+				final,
+				endReason,
+				durationSec,
+			);
 	}
 }
 

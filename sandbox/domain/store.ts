@@ -33,7 +33,9 @@ export class SandboxStore {
 	}
 
 	reset(): void {
-		this.accountsByKey = new Map(ACCOUNTS.map((fixture) => [fixture.apiKey, buildAccount(fixture)]));
+		this.accountsByKey = new Map(
+			ACCOUNTS.map((fixture) => [fixture.apiKey, buildAccount(fixture)]),
+		);
 		this.otps = new Map();
 		this.runCounter = FIRST_RUN;
 		this.seqCounter = 1;
@@ -44,7 +46,8 @@ export class SandboxStore {
 	}
 
 	accountById(id: string): Account | undefined {
-		for (const account of this.accountsByKey.values()) if (account.fixture.id === id) return account;
+		for (const account of this.accountsByKey.values())
+			if (account.fixture.id === id) return account;
 		return undefined;
 	}
 
@@ -58,7 +61,8 @@ export class SandboxStore {
 
 	/** Whether run_N is taken by any account (run numbers are global, like database ids). */
 	runTaken(run: number): boolean {
-		for (const account of this.accountsByKey.values()) if (account.calls.get(`run_${run}`)) return true;
+		for (const account of this.accountsByKey.values())
+			if (account.calls.get(`run_${run}`)) return true;
 		return false;
 	}
 

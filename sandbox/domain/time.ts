@@ -3,10 +3,13 @@ const IST_OFFSET_MS = 330 * 60 * 1000;
 
 /** 2026-06-04T21:42:08+05:30 (whole seconds, as the API shows them). */
 export function formatIst(ms: number): string {
-	return new Date(Math.floor(ms / 1000) * 1000 + IST_OFFSET_MS).toISOString().slice(0, 19) + '+05:30';
+	return (
+		new Date(Math.floor(ms / 1000) * 1000 + IST_OFFSET_MS).toISOString().slice(0, 19) + '+05:30'
+	);
 }
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const ISO =
+	/^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 /**
  * Parses an ISO 8601 date or timestamp to epoch ms. A date alone means IST midnight; a timestamp
@@ -23,7 +26,15 @@ export function parseIsoInstant(input: string): number | null {
 	const minute = Number(mi);
 	const second = Number(s);
 	if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-	const utc = Date.UTC(year, month - 1, day, hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3)));
+	const utc = Date.UTC(
+		year,
+		month - 1,
+		day,
+		hour,
+		minute,
+		second,
+		Number(frac.padEnd(3, '0').slice(0, 3)),
+	);
 	if (new Date(utc).getUTCDate() !== day) return null; // 2026-02-30 and friends
 	const offset = offsetMs(zone);
 	return Number.isNaN(offset) ? null : utc - offset;

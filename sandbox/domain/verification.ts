@@ -17,13 +17,27 @@ export interface SendOtpInput {
 	referenceId: string | null;
 }
 
-export function sendOtp(store: SandboxStore, account: Account, input: SendOtpInput, now: number): OtpRequest | 'placement-error' {
+export function sendOtp(
+	store: SandboxStore,
+	account: Account,
+	input: SendOtpInput,
+	now: number,
+): OtpRequest | 'placement-error' {
 	const id = randomUUID();
 	const code = input.code ?? generateCode(input.length);
 	const call = placeCall(
 		store,
 		account,
-		{ type: 'otp', nationalNumber: input.nationalNumber, audioId: null, dtmfMap: null, callerId: input.callerId, referenceId: input.referenceId, savedCampaignId: null, id },
+		{
+			type: 'otp',
+			nationalNumber: input.nationalNumber,
+			audioId: null,
+			dtmfMap: null,
+			callerId: input.callerId,
+			referenceId: input.referenceId,
+			savedCampaignId: null,
+			id,
+		},
 		now,
 	);
 	if (call === 'placement-error') return call;
@@ -56,12 +70,17 @@ export function otpCallFailed(account: Account, request: OtpRequest, now: number
  * The request a verify-by-number applies to: the most recent pending one; when none is pending,
  * the most recent one of any state, so the caller learns why (expired, used, …).
  */
-export function requestForNumber(account: Account, number: string, now: number): OtpRequest | undefined {
+export function requestForNumber(
+	account: Account,
+	number: string,
+	now: number,
+): OtpRequest | undefined {
 	const list = account.otpByNumber.get(number);
 	if (!list || list.length === 0) return undefined;
 	for (let i = list.length - 1; i >= 0; i--) {
 		const request = list[i];
-		if (verificationStatus(request, now, otpCallFailed(account, request, now)) === 'pending') return request;
+		if (verificationStatus(request, now, otpCallFailed(account, request, now)) === 'pending')
+			return request;
 	}
 	return list[list.length - 1];
 }

@@ -45,7 +45,10 @@ export function toneWav(seconds: number, frequencyHz: number): Buffer {
 	wav.write('data', 36, 'ascii');
 	wav.writeUInt32LE(dataBytes, 40);
 	for (let i = 0; i < samples; i++) {
-		wav.writeInt16LE(Math.round(Math.sin((2 * Math.PI * frequencyHz * i) / SAMPLE_RATE) * 6000), 44 + i * 2);
+		wav.writeInt16LE(
+			Math.round(Math.sin((2 * Math.PI * frequencyHz * i) / SAMPLE_RATE) * 6000),
+			44 + i * 2,
+		);
 	}
 	return wav;
 }

@@ -21,19 +21,29 @@ interface Credentials {
 	secret: string | undefined;
 }
 
-export function authenticate(store: SandboxStore, headers: IncomingHttpHeaders, body: unknown, referenceId: string | null): Account {
+export function authenticate(
+	store: SandboxStore,
+	headers: IncomingHttpHeaders,
+	body: unknown,
+	referenceId: string | null,
+): Account {
 	const { key, secret } = credentials(headers, body);
 	if (!key) throw new ApiError(401, AUTH_MESSAGES.missingKey, { referenceId });
 	const account = store.accountByKey(key);
 	if (!account) throw new ApiError(401, AUTH_MESSAGES.invalid, { referenceId });
-	if (!secret || !secureEqual(secret, account.fixture.apiSecret)) throw new ApiError(403, AUTH_MESSAGES.invalid, { referenceId });
+	if (!secret || !secureEqual(secret, account.fixture.apiSecret))
+		throw new ApiError(403, AUTH_MESSAGES.invalid, { referenceId });
 	if (!account.fixture.active) throw new ApiError(403, AUTH_MESSAGES.inactive, { referenceId });
-	if (!account.fixture.apiEnabled) throw new ApiError(403, AUTH_MESSAGES.apiDisabled, { referenceId });
+	if (!account.fixture.apiEnabled)
+		throw new ApiError(403, AUTH_MESSAGES.apiDisabled, { referenceId });
 	return account;
 }
 
 function credentials(headers: IncomingHttpHeaders, body: unknown): Credentials {
-	const bodySecret = isPlainObject(body) && typeof body.secret === 'string' && body.secret !== '' ? body.secret : undefined;
+	const bodySecret =
+		isPlainObject(body) && typeof body.secret === 'string' && body.secret !== ''
+			? body.secret
+			: undefined;
 	const headerKey = single(headers['x-api-key']);
 	if (headerKey) return { key: headerKey, secret: single(headers['x-api-secret']) || bodySecret };
 	const basic = parseBasic(headers.authorization);

@@ -30,9 +30,17 @@ export function readBody(req: IncomingMessage, max = MAX_BODY_BYTES): Promise<Re
 				finish({ raw: '', tooLarge: true, aborted: true });
 			}
 		});
-		req.on('end', () => finish(size > max ? { raw: '', tooLarge: true, aborted: false } : { raw: Buffer.concat(chunks).toString('utf8'), tooLarge: false, aborted: false }));
+		req.on('end', () =>
+			finish(
+				size > max
+					? { raw: '', tooLarge: true, aborted: false }
+					: { raw: Buffer.concat(chunks).toString('utf8'), tooLarge: false, aborted: false },
+			),
+		);
 		req.on('error', () => finish({ raw: '', tooLarge: size > max, aborted: true }));
-		req.on('close', () => finish({ raw: Buffer.concat(chunks).toString('utf8'), tooLarge: size > max, aborted: true }));
+		req.on('close', () =>
+			finish({ raw: Buffer.concat(chunks).toString('utf8'), tooLarge: size > max, aborted: true }),
+		);
 	});
 }
 

@@ -7,7 +7,11 @@ export interface EnvelopeFields {
 	extras?: Record<string, unknown>;
 }
 
-export function envelope(code: number, details: string, fields: EnvelopeFields = {}): Record<string, unknown> {
+export function envelope(
+	code: number,
+	details: string,
+	fields: EnvelopeFields = {},
+): Record<string, unknown> {
 	const body: Record<string, unknown> = {
 		status: code < 400 ? 'success' : 'error',
 		code,
@@ -15,7 +19,8 @@ export function envelope(code: number, details: string, fields: EnvelopeFields =
 		reference_id: fields.referenceId ?? null,
 		details,
 	};
-	for (const [key, value] of Object.entries(fields.extras ?? {})) if (!(key in body)) body[key] = value;
+	for (const [key, value] of Object.entries(fields.extras ?? {}))
+		if (!(key in body)) body[key] = value;
 	return body;
 }
 
@@ -40,7 +45,8 @@ export const MESSAGES = {
 	unavailable: 'Service temporarily unavailable. Please retry.',
 	placementFailed: 'Could not place the call right now. Please retry.',
 	rateLimited: 'Too many requests. Please slow down and retry shortly.',
-	otpNumberLimited: 'Too many verification calls to this number. Please wait before sending another code.',
+	otpNumberLimited:
+		'Too many verification calls to this number. Please wait before sending another code.',
 	badRequest: 'The request could not be understood.',
 	headersTooLarge: 'The request headers are too large.',
 } as const;

@@ -3,7 +3,10 @@
  * a header we cannot read (another unit, bad syntax, several ranges) is ignored and the whole body
  * is sent; a readable range that misses the body is unsatisfiable (416).
  */
-export type RangeResult = { kind: 'none' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
+export type RangeResult =
+	| { kind: 'none' }
+	| { kind: 'partial'; start: number; end: number }
+	| { kind: 'unsatisfiable' };
 
 export function parseRange(header: string | undefined, size: number): RangeResult {
 	if (header === undefined) return { kind: 'none' };

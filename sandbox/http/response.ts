@@ -11,11 +11,24 @@ export interface Outgoing {
 	stream?: { length: number; open(): Readable };
 }
 
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Outgoing {
-	return { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: Buffer.from(JSON.stringify(body)) };
+export function jsonResponse(
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): Outgoing {
+	return {
+		status,
+		headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
+		body: Buffer.from(JSON.stringify(body)),
+	};
 }
 
-export function errorResponse(code: number, details: string, fields: EnvelopeFields = {}, headers: Record<string, string> = {}): Outgoing {
+export function errorResponse(
+	code: number,
+	details: string,
+	fields: EnvelopeFields = {},
+	headers: Record<string, string> = {},
+): Outgoing {
 	return jsonResponse(code, envelope(code, details, fields), headers);
 }
 

@@ -6,7 +6,11 @@ export interface RouteMatch {
 	params: Record<string, string>;
 }
 
-export function matchRoute(routes: readonly Route[], method: string, path: string): RouteMatch | undefined {
+export function matchRoute(
+	routes: readonly Route[],
+	method: string,
+	path: string,
+): RouteMatch | undefined {
 	const segments = split(path);
 	if (segments === undefined) return undefined;
 	for (const route of routes) {

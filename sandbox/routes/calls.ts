@@ -9,7 +9,15 @@ import { parseIsoInstant } from '../domain/time';
 import { otpCallFailed } from '../domain/verification';
 import { envelope, MESSAGES } from '../http/envelope';
 import { jsonResponse, type Outgoing } from '../http/response';
-import { audioField, callerIdField, dtmfMapField, fail, FIELD_MESSAGES, referenceIdField, requireNumber } from './fields';
+import {
+	audioField,
+	callerIdField,
+	dtmfMapField,
+	fail,
+	FIELD_MESSAGES,
+	referenceIdField,
+	requireNumber,
+} from './fields';
 import { sendVerification } from './otp';
 import type { ApiContext, ApiRequest, Route } from './types';
 
@@ -31,7 +39,8 @@ const CALL_TYPES: readonly string[] = ['audio_blast', 'press1', 'otp'];
 
 function place(req: ApiRequest, ctx: ApiContext): Outgoing {
 	const { body, account } = req;
-	if (typeof body.type !== 'string' || !CALL_TYPES.includes(body.type)) fail(req, FIELD_MESSAGES.type);
+	if (typeof body.type !== 'string' || !CALL_TYPES.includes(body.type))
+		fail(req, FIELD_MESSAGES.type);
 	const type = body.type as CallType;
 	if (type === 'otp') return sendVerification(req, ctx);
 	const nationalNumber = requireNumber(req, body.number);
@@ -39,9 +48,17 @@ function place(req: ApiRequest, ctx: ApiContext): Outgoing {
 	const dtmfMap = type === 'press1' ? dtmfMapField(req) : null;
 	const callerId = callerIdField(req, account);
 	const referenceId = referenceIdField(req);
-	const call = placeCall(ctx.store, account, { type, nationalNumber, audioId, dtmfMap, callerId, referenceId, savedCampaignId: null }, req.now);
+	const call = placeCall(
+		ctx.store,
+		account,
+		{ type, nationalNumber, audioId, dtmfMap, callerId, referenceId, savedCampaignId: null },
+		req.now,
+	);
 	if (call === 'placement-error') fail(req, MESSAGES.placementFailed, 503);
-	return jsonResponse(200, envelope(200, CALL_MESSAGES.queued, { uniqueId: call.uniqueId, referenceId }));
+	return jsonResponse(
+		200,
+		envelope(200, CALL_MESSAGES.queued, { uniqueId: call.uniqueId, referenceId }),
+	);
 }
 
 /** A verification request id answers with the verification shape; anything else is looked up as a call (unique_id or call_id). */
@@ -56,7 +73,12 @@ function status(req: ApiRequest, ctx: ApiContext): Outgoing {
 			envelope(200, value, {
 				uniqueId: request.id,
 				referenceId: request.referenceId,
-				extras: { call_status: value, verified: value === 'verified', attempts: request.attempts, max_attempts: request.maxAttempts },
+				extras: {
+					call_status: value,
+					verified: value === 'verified',
+					attempts: request.attempts,
+					max_attempts: request.maxAttempts,
+				},
 			}),
 		);
 	}
@@ -65,14 +87,21 @@ function status(req: ApiRequest, ctx: ApiContext): Outgoing {
 	const value = toCallStatus(statusAt(call.timeline, now));
 	return jsonResponse(
 		200,
-		envelope(200, value, { uniqueId: call.uniqueId, referenceId: call.referenceId, extras: { call_status: value, duration_sec: durationAt(call.timeline, now) } }),
+		envelope(200, value, {
+			uniqueId: call.uniqueId,
+			referenceId: call.referenceId,
+			extras: { call_status: value, duration_sec: durationAt(call.timeline, now) },
+		}),
 	);
 }
 
 function list(req: ApiRequest): Outgoing {
 	const { query, account, now } = req;
 	const page = positiveInt(req, query.page, 1, CALL_MESSAGES.page);
-	const perPage = Math.min(PER_PAGE.max, positiveInt(req, query.per_page, PER_PAGE.default, CALL_MESSAGES.perPage));
+	const perPage = Math.min(
+		PER_PAGE.max,
+		positiveInt(req, query.per_page, PER_PAGE.default, CALL_MESSAGES.perPage),
+	);
 	const result = account.calls.list(callQuery(req), now, (page - 1) * perPage, perPage);
 	return jsonResponse(
 		200,
@@ -80,7 +109,12 @@ function list(req: ApiRequest): Outgoing {
 			referenceId: req.referenceId,
 			extras: {
 				data: result.items.map((call) => toPublicCall(call, now)),
-				pagination: { page, per_page: perPage, total: result.total, total_pages: Math.ceil(result.total / perPage) },
+				pagination: {
+					page,
+					per_page: perPage,
+					total: result.total,
+					total_pages: Math.ceil(result.total / perPage),
+				},
 			},
 		}),
 	);
@@ -104,7 +138,12 @@ function callQuery(req: ApiRequest): CallQuery {
 	return query;
 }
 
-function positiveInt(req: ApiRequest, value: string | undefined, fallback: number, message: string): number {
+function positiveInt(
+	req: ApiRequest,
+	value: string | undefined,
+	fallback: number,
+	message: string,
+): number {
 	if (!value) return fallback;
 	if (!/^\d{1,9}$/.test(value) || Number(value) < 1) fail(req, message);
 	return Number(value);

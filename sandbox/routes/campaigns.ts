@@ -21,16 +21,22 @@ function list(req: ApiRequest): Outgoing {
 	const data = [...req.account.campaigns.values()]
 		.filter((campaign) => LISTED_TYPES.includes(campaign.type))
 		.map(({ id, name, type, status }) => ({ id, name, type, status }));
-	return jsonResponse(200, envelope(200, CAMPAIGN_MESSAGES.listed, { referenceId: req.referenceId, extras: { data } }));
+	return jsonResponse(
+		200,
+		envelope(200, CAMPAIGN_MESSAGES.listed, { referenceId: req.referenceId, extras: { data } }),
+	);
 }
 
 /** The campaign is checked before the body, so a wrong id is a 404 whatever the body says. */
 function trigger(req: ApiRequest, ctx: ApiContext): Outgoing {
 	const { account } = req;
-	const campaign = /^\d{1,9}$/.test(req.params.id) ? account.campaigns.get(Number(req.params.id)) : undefined;
+	const campaign = /^\d{1,9}$/.test(req.params.id)
+		? account.campaigns.get(Number(req.params.id))
+		: undefined;
 	if (!campaign) fail(req, CAMPAIGN_MESSAGES.notFound, 404);
 	if (campaign.type === 'otp') fail(req, CAMPAIGN_MESSAGES.otp);
-	if (campaign.type !== 'audio_blast' && campaign.type !== 'press1') fail(req, CAMPAIGN_MESSAGES.notSingleNumber);
+	if (campaign.type !== 'audio_blast' && campaign.type !== 'press1')
+		fail(req, CAMPAIGN_MESSAGES.notSingleNumber);
 	if (campaign.audioId === null) fail(req, CAMPAIGN_MESSAGES.noAudio);
 	const nationalNumber = requireNumber(req, req.body.number);
 	const referenceId = referenceIdField(req);
@@ -38,11 +44,22 @@ function trigger(req: ApiRequest, ctx: ApiContext): Outgoing {
 	const call = placeCall(
 		ctx.store,
 		account,
-		{ type: campaign.type, nationalNumber, audioId: campaign.audioId, dtmfMap, callerId: account.defaultCallerId, referenceId, savedCampaignId: campaign.id },
+		{
+			type: campaign.type,
+			nationalNumber,
+			audioId: campaign.audioId,
+			dtmfMap,
+			callerId: account.defaultCallerId,
+			referenceId,
+			savedCampaignId: campaign.id,
+		},
 		req.now,
 	);
 	if (call === 'placement-error') fail(req, MESSAGES.placementFailed, 503);
-	return jsonResponse(200, envelope(200, CALL_MESSAGES.queued, { uniqueId: call.uniqueId, referenceId }));
+	return jsonResponse(
+		200,
+		envelope(200, CALL_MESSAGES.queued, { uniqueId: call.uniqueId, referenceId }),
+	);
 }
 
 export const campaignRoutes: Route[] = [

@@ -13,7 +13,8 @@ export const FIELD_MESSAGES = {
 	audioRequired: 'audio_id is required for audio_blast and press1 calls.',
 	audioType: 'audio_id must be a whole number.',
 	audioUnknown: 'audio_id was not found in your audio library.',
-	dtmfMap: 'dtmf_map must map keypad digits (0-9, * or #) to one of connect_agent, callback, opt_out, repeat.',
+	dtmfMap:
+		'dtmf_map must map keypad digits (0-9, * or #) to one of connect_agent, callback, opt_out, repeat.',
 	callerIdType: 'caller_id must be a string.',
 	callerIdUnverified: 'caller_id must be a verified caller number on your account.',
 	referenceId: 'reference_id must be a string.',
@@ -46,9 +47,17 @@ export function referenceIdField(req: ApiRequest): string | null {
 }
 
 /** A JSON integer within bounds, or the default when absent; strings are not coerced. */
-export function integerField(req: ApiRequest, value: unknown, min: number, max: number, fallback: number, message: string): number {
+export function integerField(
+	req: ApiRequest,
+	value: unknown,
+	min: number,
+	max: number,
+	fallback: number,
+	message: string,
+): number {
 	if (!present(value)) return fallback;
-	if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(req, message);
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+		fail(req, message);
 	return value;
 }
 
@@ -73,14 +82,25 @@ export function callerIdField(req: ApiRequest, account: Account): string {
 export const DEFAULT_DTMF_MAP: Readonly<Record<string, string>> = { '1': 'connect_agent' };
 
 /** The keypad actions the sandbox knows; the node offers the same set (docs/assumptions.md). */
-export const DTMF_ACTIONS: ReadonlySet<string> = new Set(['connect_agent', 'callback', 'opt_out', 'repeat']);
+export const DTMF_ACTIONS: ReadonlySet<string> = new Set([
+	'connect_agent',
+	'callback',
+	'opt_out',
+	'repeat',
+]);
 
 export function dtmfMapField(req: ApiRequest): Record<string, string> {
 	const value = req.body.dtmf_map;
 	if (!present(value)) return { ...DEFAULT_DTMF_MAP };
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(req, FIELD_MESSAGES.dtmfMap);
+	if (typeof value !== 'object' || value === null || Array.isArray(value))
+		fail(req, FIELD_MESSAGES.dtmfMap);
 	const entries = Object.entries(value);
-	const valid = entries.length > 0 && entries.every(([digit, action]) => /^[0-9*#]$/.test(digit) && typeof action === 'string' && DTMF_ACTIONS.has(action));
+	const valid =
+		entries.length > 0 &&
+		entries.every(
+			([digit, action]) =>
+				/^[0-9*#]$/.test(digit) && typeof action === 'string' && DTMF_ACTIONS.has(action),
+		);
 	if (!valid) fail(req, FIELD_MESSAGES.dtmfMap);
 	return Object.fromEntries(entries) as Record<string, string>;
 }

@@ -6,4 +6,10 @@ import { recordingRoutes } from './recording';
 import type { Route } from './types';
 
 /** Every documented method + path; anything else is an enveloped 404. */
-export const API_ROUTES: readonly Route[] = [...callRoutes, ...recordingRoutes, ...campaignRoutes, ...otpRoutes, ...accountRoutes];
+export const API_ROUTES: readonly Route[] = [
+	...callRoutes,
+	...recordingRoutes,
+	...campaignRoutes,
+	...otpRoutes,
+	...accountRoutes,
+];

@@ -46,7 +46,8 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 			) as IDataObject;
 		if (headers) options.headers = { ...options.headers, ...apply(headers) };
 		if (qs) options.qs = { ...options.qs, ...apply(qs) };
-		if (body) options.body = { ...(options.body as object), ...apply(body as Record<string, unknown>) };
+		if (body)
+			options.body = { ...(options.body as object), ...apply(body as Record<string, unknown>) };
 		if (auth) options.auth = apply(auth) as unknown as IHttpRequestOptions['auth'];
 		return options;
 	}

@@ -20,9 +20,17 @@ export type Credentials = Record<string, ICredentialDataDecryptedObject>;
 const credentialTypes = { agentiveVoiceApi: new AgentiveVoiceApi() };
 
 /** The credential object for a running sandbox (or any server speaking the API). */
-export function apiCredentials(server: { url: string; apiKey: string; apiSecret: string }): Credentials {
+export function apiCredentials(server: {
+	url: string;
+	apiKey: string;
+	apiSecret: string;
+}): Credentials {
 	return {
-		agentiveVoiceApi: { publishableKey: server.apiKey, secretKey: server.apiSecret, baseUrl: server.url },
+		agentiveVoiceApi: {
+			publishableKey: server.apiKey,
+			secretKey: server.apiSecret,
+			baseUrl: server.url,
+		},
 	};
 }
 
@@ -109,11 +117,23 @@ export async function runWorkflow(
 		staticData: definition.staticData,
 		settings: { executionOrder: 'v1' },
 	});
-	const startNode = definition.nodes.find((node) => nodeTypes.getByNameAndVersion(node.type).description.inputs.length === 0);
+	const startNode = definition.nodes.find(
+		(node) => nodeTypes.getByNameAndVersion(node.type).description.inputs.length === 0,
+	);
 	if (!startNode) throw new Error('The workflow needs a start node without inputs');
 
 	const mode = start.mode ?? 'manual';
-	const hooks = new ExecutionLifecycleHooks(mode, start.executionId ?? 'test-execution', { id: 'test-workflow', name: 'test', nodes: definition.nodes, connections: definition.connections, active: false, isArchived: false, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null } as never);
+	const hooks = new ExecutionLifecycleHooks(mode, start.executionId ?? 'test-execution', {
+		id: 'test-workflow',
+		name: 'test',
+		nodes: definition.nodes,
+		connections: definition.connections,
+		active: false,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		activeVersionId: null,
+	} as never);
 	let resolveRun: (run: IRun) => void = () => {};
 	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
@@ -121,7 +141,9 @@ export async function runWorkflow(
 	const runExecutionData: IRunExecutionData =
 		start.runExecutionData ??
 		createRunExecutionData({
-			executionData: { nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }] },
+			executionData: {
+				nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }],
+			},
 		});
 	const additionalData = additionalDataFor(credentials, hooks);
 	if (start.executionId) additionalData.executionId = start.executionId;
@@ -157,7 +179,10 @@ export interface NodeRunResult extends RunResult {
 
 /** Runs `Items → Agentive Voice` with the given parameters and input items. */
 export async function runActionNode(options: RunNodeOptions): Promise<NodeRunResult> {
-	return await runAfterItems({ id: 'agentive', type: ACTION_NODE_TYPE, name: 'Agentive Voice' }, options);
+	return await runAfterItems(
+		{ id: 'agentive', type: ACTION_NODE_TYPE, name: 'Agentive Voice' },
+		options,
+	);
 }
 
 /** Runs `Items → <node>`: the input items feed one node of `type`, which uses the API credential. */

@@ -29,7 +29,9 @@ class ItemsNode implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const raw = this.getNodeParameter('items', 0) as unknown;
-		const list = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<Record<string, unknown>>;
+		const list = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<
+			Record<string, unknown>
+		>;
 		return [list.map((json) => ({ json: json as INodeExecutionData['json'] }))];
 	}
 }

@@ -13,8 +13,12 @@ import type * as TriggerNodeModule from '../../nodes/AgentiveVoiceTrigger/Agenti
 const NODES_DIR = path.resolve(__dirname, '..', '..', 'nodes');
 
 /* eslint-disable @typescript-eslint/no-require-imports -- `import` cannot name a .ts file (no allowImportingTsExtensions). */
-const actionNode = require(path.join(NODES_DIR, 'AgentiveVoice', 'AgentiveVoice.node.ts')) as typeof ActionNodeModule;
-const triggerNode = require(path.join(NODES_DIR, 'AgentiveVoiceTrigger', 'AgentiveVoiceTrigger.node.ts')) as typeof TriggerNodeModule;
+const actionNode = require(
+	path.join(NODES_DIR, 'AgentiveVoice', 'AgentiveVoice.node.ts'),
+) as typeof ActionNodeModule;
+const triggerNode = require(
+	path.join(NODES_DIR, 'AgentiveVoiceTrigger', 'AgentiveVoiceTrigger.node.ts'),
+) as typeof TriggerNodeModule;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export const { AgentiveVoice } = actionNode;

@@ -6,9 +6,21 @@
  * Static data lives on a real Workflow object between polls, as it does while a workflow is active;
  * restart() reloads it from a JSON round trip, as n8n does after a restart.
  */
-import type { IDataObject, INode, INodeExecutionData, INodeParameters, WorkflowActivateMode } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	WorkflowActivateMode,
+} from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
-import { commitStagedCursor, ExecutionLifecycleHooks, PollContext, runPollInStagingScope, TriggersAndPollers } from 'n8n-core';
+import {
+	commitStagedCursor,
+	ExecutionLifecycleHooks,
+	PollContext,
+	runPollInStagingScope,
+	TriggersAndPollers,
+} from 'n8n-core';
 
 import { AgentiveVoiceTrigger } from './nodes';
 import { additionalDataFor, runWorkflow, type Credentials } from './engine';
@@ -48,7 +60,14 @@ function triggerNode(parameters: IDataObject): INode {
 		credentials: { agentiveVoiceApi: { id: '1', name: 'Agentive Voice account' } },
 	};
 	node.parameters =
-		NodeHelpers.getNodeParameters(description.properties, parameters as INodeParameters, true, false, node, description) ?? {};
+		NodeHelpers.getNodeParameters(
+			description.properties,
+			parameters as INodeParameters,
+			true,
+			false,
+			node,
+			description,
+		) ?? {};
 	return node;
 }
 
@@ -78,7 +97,13 @@ export class TriggerHarness {
 		const hooks = new ExecutionLifecycleHooks('trigger', 'poll', this.workflow as never);
 		// __emit/__emitError stay n8n's defaults: poll() below records the outcome itself, so that
 		// overlapping polls of one context each get their own.
-		this.context = new PollContext(this.workflow, this.node, additionalDataFor(this.options.credentials, hooks), 'trigger', activation);
+		this.context = new PollContext(
+			this.workflow,
+			this.node,
+			additionalDataFor(this.options.credentials, hooks),
+			'trigger',
+			activation,
+		);
 	}
 
 	/** Changes parameters as a user editing the active workflow would (n8n reactivates it); static data is kept. */
@@ -127,9 +152,16 @@ export class TriggerHarness {
 	}
 
 	/** The editor's "Fetch Test Event": a manual execution of the trigger node. */
-	async fetchTestEvent(): Promise<{ calls: IDataObject[]; error?: Error; staticDataAfter: IDataObject }> {
+	async fetchTestEvent(): Promise<{
+		calls: IDataObject[];
+		error?: Error;
+		staticDataAfter: IDataObject;
+	}> {
 		const staticData = this.savedStaticData();
-		const result = await runWorkflow({ nodes: [this.node], connections: {}, staticData }, this.options.credentials);
+		const result = await runWorkflow(
+			{ nodes: [this.node], connections: {}, staticData },
+			this.options.credentials,
+		);
 		const taskError = result.run.data.resultData.runData[TRIGGER_NODE_NAME]?.[0]?.error;
 		return {
 			calls: result.output(TRIGGER_NODE_NAME).map((item) => item.json),

@@ -11,7 +11,11 @@ export const SANDBOX_START_MS = Date.UTC(2026, 5, 4, 10, 0, 0);
 export function useSandbox(options: SandboxOptions = {}): () => RunningSandbox {
 	let sandbox: RunningSandbox | undefined;
 	beforeAll(async () => {
-		sandbox = await startSandbox({ port: 0, clock: { mode: 'manual', startMs: SANDBOX_START_MS }, ...options });
+		sandbox = await startSandbox({
+			port: 0,
+			clock: { mode: 'manual', startMs: SANDBOX_START_MS },
+			...options,
+		});
 	});
 	beforeEach(() => sandbox?.control.reset());
 	afterAll(async () => {

@@ -13,7 +13,10 @@ const EXPECTED: Record<string, string[]> = {
 };
 
 function operationsOf(resource: string): INodeProperties['options'] {
-	const selector = description.properties.find((property) => property.name === 'operation' && property.displayOptions?.show?.resource?.includes(resource));
+	const selector = description.properties.find(
+		(property) =>
+			property.name === 'operation' && property.displayOptions?.show?.resource?.includes(resource),
+	);
 	return selector?.options ?? [];
 }
 
@@ -22,14 +25,21 @@ describe('node description', () => {
 		expect(description.usableAsTool).toBe(true);
 	});
 
-	it.each(Object.entries(EXPECTED))('resource %s offers exactly its operations, each with an action text', (resource, operations) => {
-		const options = operationsOf(resource) as Array<{ value: string; action?: string; description?: string }>;
-		expect(options.map((option) => option.value).sort()).toEqual(operations);
-		for (const option of options) {
-			expect(option.action).toMatch(/^[A-Z][a-z]+ .+/);
-			expect(option.description?.length).toBeGreaterThan(15);
-		}
-	});
+	it.each(Object.entries(EXPECTED))(
+		'resource %s offers exactly its operations, each with an action text',
+		(resource, operations) => {
+			const options = operationsOf(resource) as Array<{
+				value: string;
+				action?: string;
+				description?: string;
+			}>;
+			expect(options.map((option) => option.value).sort()).toEqual(operations);
+			for (const option of options) {
+				expect(option.action).toMatch(/^[A-Z][a-z]+ .+/);
+				expect(option.description?.length).toBeGreaterThan(15);
+			}
+		},
+	);
 
 	it('every field an agent may fill has a description (collections: each of their fields)', () => {
 		const undocumented: string[] = [];
@@ -37,7 +47,12 @@ describe('node description', () => {
 			for (const property of properties) {
 				const name = `${path}${property.name}`;
 				const container = ['notice', 'collection', 'fixedCollection'].includes(property.type);
-				if (!container && !['resource', 'operation'].includes(property.name) && !property.description) undocumented.push(name);
+				if (
+					!container &&
+					!['resource', 'operation'].includes(property.name) &&
+					!property.description
+				)
+					undocumented.push(name);
 				for (const option of property.options ?? []) {
 					if ('values' in option) visit(option.values, `${name}.${option.name}.`);
 					else if ('type' in option) visit([option as INodeProperties], `${name}.`);

@@ -11,7 +11,13 @@ describe('engine harness', () => {
 		server = http.createServer((req, res) => {
 			seen.push(req.headers);
 			res.setHeader('content-type', 'application/json');
-			res.end(JSON.stringify({ status: 'success', code: 200, data: { balance_inr: 12.5, currency: 'INR' } }));
+			res.end(
+				JSON.stringify({
+					status: 'success',
+					code: 200,
+					data: { balance_inr: 12.5, currency: 'INR' },
+				}),
+			);
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/public/v1`;

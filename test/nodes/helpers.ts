@@ -24,7 +24,11 @@ export interface RunOptions {
 }
 
 /** Runs Items → Agentive Voice against the sandbox with the given node parameters. */
-export async function runNode(sandbox: RunningSandbox, parameters: Record<string, unknown>, options: RunOptions = {}): Promise<NodeRunResult> {
+export async function runNode(
+	sandbox: RunningSandbox,
+	parameters: Record<string, unknown>,
+	options: RunOptions = {},
+): Promise<NodeRunResult> {
 	return await runActionNode({
 		parameters: parameters as IDataObject,
 		items: options.items,
@@ -50,15 +54,24 @@ export interface RecordedError {
 
 export function nodeErrorOf(result: NodeRunResult): RecordedError {
 	const error = (result.nodeError ?? result.error) as RecordedError | undefined;
-	if (!error) throw new Error(`Expected the node to fail; it output ${JSON.stringify(jsonOf(result.items))}`);
+	if (!error)
+		throw new Error(`Expected the node to fail; it output ${JSON.stringify(jsonOf(result.items))}`);
 	return error;
 }
 
 /** API requests the sandbox received (control routes are not logged). */
-export function apiRequests(sandbox: RunningSandbox, method?: string, path?: string): LoggedRequest[] {
+export function apiRequests(
+	sandbox: RunningSandbox,
+	method?: string,
+	path?: string,
+): LoggedRequest[] {
 	return sandbox.control
 		.requestLog()
-		.filter((entry) => (method === undefined || entry.method === method) && (path === undefined || entry.path === path));
+		.filter(
+			(entry) =>
+				(method === undefined || entry.method === method) &&
+				(path === undefined || entry.path === path),
+		);
 }
 
 /** The JSON body of the only request sent to `method path`. */

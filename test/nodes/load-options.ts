@@ -1,5 +1,10 @@
 /** Runs the node's listSearch methods through n8n-core's real LoadOptionsContext (what the editor uses). */
-import type { ILoadOptionsFunctions, INode, INodeListSearchResult, INodeParameters } from 'n8n-workflow';
+import type {
+	ILoadOptionsFunctions,
+	INode,
+	INodeListSearchResult,
+	INodeParameters,
+} from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 import { ExecutionLifecycleHooks, LoadOptionsContext } from 'n8n-core';
 
@@ -23,11 +28,31 @@ export async function listSearch(
 		parameters,
 		credentials: { agentiveVoiceApi: { id: '1', name: 'Agentive Voice account' } },
 	};
-	const workflow = new Workflow({ id: 'load-options', nodes: [node], connections: {}, active: false, nodeTypes });
-	const hooks = new ExecutionLifecycleHooks('manual', 'load-options', { id: 'load-options', name: 'load options', nodes: [node], connections: {}, active: false } as never);
+	const workflow = new Workflow({
+		id: 'load-options',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes,
+	});
+	const hooks = new ExecutionLifecycleHooks('manual', 'load-options', {
+		id: 'load-options',
+		name: 'load options',
+		nodes: [node],
+		connections: {},
+		active: false,
+	} as never);
 	const additionalData = additionalDataFor(apiCredentials(sandbox), hooks);
 	additionalData.currentNodeParameters = parameters;
-	const context: ILoadOptionsFunctions = new LoadOptionsContext(workflow, node, additionalData, 'parameters.campaign');
-	const methods = new AgentiveVoice().methods.listSearch as Record<string, (this: ILoadOptionsFunctions, filter?: string) => Promise<INodeListSearchResult>>;
+	const context: ILoadOptionsFunctions = new LoadOptionsContext(
+		workflow,
+		node,
+		additionalData,
+		'parameters.campaign',
+	);
+	const methods = new AgentiveVoice().methods.listSearch as Record<
+		string,
+		(this: ILoadOptionsFunctions, filter?: string) => Promise<INodeListSearchResult>
+	>;
 	return await methods[method].call(context, filter);
 }

@@ -18,7 +18,9 @@ function walk(properties: INodeProperties[], prefix: string, out: Entry[]): void
 		const path = `${prefix}${property.name}`;
 		const entry: Entry = { path, type: property.type, default: property.default ?? null };
 		if (property.displayOptions?.show) entry.show = property.displayOptions.show;
-		const options = (property.options ?? []) as Array<INodeProperties | INodePropertyOptions | INodePropertyCollection>;
+		const options = (property.options ?? []) as Array<
+			INodeProperties | INodePropertyOptions | INodePropertyCollection
+		>;
 		if (property.type === 'options' || property.type === 'multiOptions') {
 			entry.values = (options as INodePropertyOptions[]).map((option) => option.value);
 		}
@@ -34,7 +36,9 @@ function walk(properties: INodeProperties[], prefix: string, out: Entry[]): void
 function stable(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
 	if (value && typeof value === 'object') {
-		const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+		const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+			a.localeCompare(b),
+		);
 		return `{${entries.map(([name, inner]) => `${JSON.stringify(name)}:${stable(inner)}`).join(',')}}`;
 	}
 	return String(JSON.stringify(value));
@@ -55,7 +59,8 @@ function snapshot(): Record<string, Entry[]> {
 
 describe('saved parameters', () => {
 	it('keeps every parameter name, type, default, option value and where it shows', () => {
-		if (process.env.WRITE_SAVED_PARAMETERS === '1') writeFileSync(FIXTURE, `${JSON.stringify(snapshot(), null, '\t')}\n`);
+		if (process.env.WRITE_SAVED_PARAMETERS === '1')
+			writeFileSync(FIXTURE, `${JSON.stringify(snapshot(), null, '\t')}\n`);
 		const expected = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Record<string, Entry[]>;
 		expect(snapshot()).toEqual(expected);
 	});

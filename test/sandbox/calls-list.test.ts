@@ -3,10 +3,24 @@ import type { PublicCall } from '../../sandbox';
 import { expectError, expectSuccess, get, post, useSandbox } from './helpers';
 
 const sandbox = useSandbox();
-const CALL_FIELDS = ['unique_id', 'call_id', 'direction', 'from_number', 'to_number', 'status', 'end_reason', 'duration_sec', 'campaign_id', 'reference_id', 'created_at'];
+const CALL_FIELDS = [
+	'unique_id',
+	'call_id',
+	'direction',
+	'from_number',
+	'to_number',
+	'status',
+	'end_reason',
+	'duration_sec',
+	'campaign_id',
+	'reference_id',
+	'created_at',
+];
 const ist = (iso: string) => Date.parse(iso);
 
-async function list(query = ''): Promise<{ data: PublicCall[]; pagination: Record<string, number> }> {
+async function list(
+	query = '',
+): Promise<{ data: PublicCall[]; pagination: Record<string, number> }> {
 	const reply = await get(sandbox(), `/calls${query}`);
 	expectSuccess(reply);
 	return reply.json as unknown as { data: PublicCall[]; pagination: Record<string, number> };
@@ -14,7 +28,12 @@ async function list(query = ''): Promise<{ data: PublicCall[]; pagination: Recor
 
 describe('GET /calls: shape and order', () => {
 	it('returns exactly the public call-object fields, created_at in IST (+05:30)', async () => {
-		await post(sandbox(), '/calls', { type: 'audio_blast', number: '9812345678', audio_id: 12, reference_id: 'order-99213' });
+		await post(sandbox(), '/calls', {
+			type: 'audio_blast',
+			number: '9812345678',
+			audio_id: 12,
+			reference_id: 'order-99213',
+		});
 		const { data } = await list();
 		expect(Object.keys(data[0]).sort()).toEqual([...CALL_FIELDS].sort());
 		expect(data[0].created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+05:30$/);
@@ -37,7 +56,12 @@ describe('GET /calls: shape and order', () => {
 	it('inbound calls: from is the customer, to is the account number, unique_id is the call id', async () => {
 		sandbox().control.seedCalls([{ direction: 'inbound', number: '919876543210' }]);
 		const [call] = (await list()).data;
-		expect(call).toMatchObject({ direction: 'inbound', from_number: '+919876543210', to_number: '07965318581', campaign_id: null });
+		expect(call).toMatchObject({
+			direction: 'inbound',
+			from_number: '+919876543210',
+			to_number: '07965318581',
+			campaign_id: null,
+		});
 		expect(call.unique_id).toBe(call.call_id);
 	});
 });
@@ -94,12 +118,49 @@ describe('GET /calls: pagination', () => {
 describe('GET /calls: filters', () => {
 	beforeEach(() => {
 		sandbox().control.seedCalls([
-			{ number: '9811111111', direction: 'outbound', status: 'completed', created_at: '2026-06-01T09:00:00+05:30', reference_id: 'a' },
-			{ number: '9822222222', direction: 'inbound', status: 'missed', created_at: '2026-06-02T09:00:00+05:30', reference_id: 'b' },
-			{ number: '9811111111', direction: 'outbound', status: 'failed', end_reason: 'busy', created_at: '2026-06-03T09:00:00+05:30', reference_id: 'c' },
-			{ number: '9833333333', direction: 'outbound', status: 'in_progress', created_at: '2026-06-03T12:00:00+05:30', reference_id: 'd' },
-			{ number: '9844444444', direction: 'outbound', status: 'queued', created_at: '2026-06-03T12:30:00+05:30', reference_id: 'e' },
-			{ number: '9855555555', direction: 'outbound', status: 'ringing', created_at: '2026-06-03T13:00:00+05:30', reference_id: 'f' },
+			{
+				number: '9811111111',
+				direction: 'outbound',
+				status: 'completed',
+				created_at: '2026-06-01T09:00:00+05:30',
+				reference_id: 'a',
+			},
+			{
+				number: '9822222222',
+				direction: 'inbound',
+				status: 'missed',
+				created_at: '2026-06-02T09:00:00+05:30',
+				reference_id: 'b',
+			},
+			{
+				number: '9811111111',
+				direction: 'outbound',
+				status: 'failed',
+				end_reason: 'busy',
+				created_at: '2026-06-03T09:00:00+05:30',
+				reference_id: 'c',
+			},
+			{
+				number: '9833333333',
+				direction: 'outbound',
+				status: 'in_progress',
+				created_at: '2026-06-03T12:00:00+05:30',
+				reference_id: 'd',
+			},
+			{
+				number: '9844444444',
+				direction: 'outbound',
+				status: 'queued',
+				created_at: '2026-06-03T12:30:00+05:30',
+				reference_id: 'e',
+			},
+			{
+				number: '9855555555',
+				direction: 'outbound',
+				status: 'ringing',
+				created_at: '2026-06-03T13:00:00+05:30',
+				reference_id: 'f',
+			},
 		]);
 	});
 	const refs = async (query: string) => (await list(query)).data.map((c) => c.reference_id);
@@ -127,15 +188,30 @@ describe('GET /calls: filters', () => {
 	});
 
 	it('from is inclusive, to is exclusive', async () => {
-		expect(await refs(`?from=${encodeURIComponent('2026-06-02T09:00:00+05:30')}`)).toEqual(['f', 'e', 'd', 'c', 'b']);
+		expect(await refs(`?from=${encodeURIComponent('2026-06-02T09:00:00+05:30')}`)).toEqual([
+			'f',
+			'e',
+			'd',
+			'c',
+			'b',
+		]);
 		expect(await refs(`?to=${encodeURIComponent('2026-06-02T09:00:00+05:30')}`)).toEqual(['a']);
 	});
 
 	it('offsets are honoured (Z and other zones)', async () => {
 		// 2026-06-03T09:00:00+05:30 is 03:30Z.
 		expect(await refs('?from=2026-06-03T03:30:00Z&to=2026-06-03T06:30:01Z')).toEqual(['d', 'c']);
-		expect(await refs(`?from=${encodeURIComponent('2026-06-02T23:30:00-04:00')}`)).toEqual(['f', 'e', 'd', 'c']);
-		expect(await refs(`?from=${encodeURIComponent('2026-06-02T23:30:01-04:00')}`)).toEqual(['f', 'e', 'd']);
+		expect(await refs(`?from=${encodeURIComponent('2026-06-02T23:30:00-04:00')}`)).toEqual([
+			'f',
+			'e',
+			'd',
+			'c',
+		]);
+		expect(await refs(`?from=${encodeURIComponent('2026-06-02T23:30:01-04:00')}`)).toEqual([
+			'f',
+			'e',
+			'd',
+		]);
 	});
 
 	it('a date alone means IST midnight; a timestamp without offset is IST', async () => {
@@ -145,8 +221,15 @@ describe('GET /calls: filters', () => {
 	});
 
 	it('filters combine', async () => {
-		expect(await refs('?direction=outbound&from=2026-06-03&status=failed&number=9811111111')).toEqual(['c']);
-		expect((await list('?direction=outbound&from=2026-06-03&per_page=2')).pagination).toEqual({ page: 1, per_page: 2, total: 4, total_pages: 2 });
+		expect(
+			await refs('?direction=outbound&from=2026-06-03&status=failed&number=9811111111'),
+		).toEqual(['c']);
+		expect((await list('?direction=outbound&from=2026-06-03&per_page=2')).pagination).toEqual({
+			page: 1,
+			per_page: 2,
+			total: 4,
+			total_pages: 2,
+		});
 	});
 
 	it('from after to is simply empty', async () => {
@@ -159,7 +242,10 @@ describe('GET /calls: filters', () => {
 
 	it.each([
 		['direction=sideways', 'direction must be inbound or outbound.'],
-		['status=answered', 'status must be one of queued, ringing, in_progress, completed, failed, missed.'],
+		[
+			'status=answered',
+			'status must be one of queued, ringing, in_progress, completed, failed, missed.',
+		],
 		['from=yesterday', 'from must be an ISO 8601 date or timestamp.'],
 		['from=2026-13-01', 'from must be an ISO 8601 date or timestamp.'],
 		['from=2026-02-30', 'from must be an ISO 8601 date or timestamp.'],
@@ -185,13 +271,24 @@ describe('GET /calls at scale', () => {
 	it('10,000 seeded calls: the filters partition them, and every page is ordered', async () => {
 		sandbox().control.seedCalls(10_000);
 		expect((await list()).pagination.total).toBe(10_000);
-		const statusTotals = await Promise.all(['queued', 'ringing', 'in_progress', 'completed', 'missed', 'failed'].map(async (status) => (await list(`?status=${status}&per_page=1`)).pagination.total));
+		const statusTotals = await Promise.all(
+			['queued', 'ringing', 'in_progress', 'completed', 'missed', 'failed'].map(
+				async (status) => (await list(`?status=${status}&per_page=1`)).pagination.total,
+			),
+		);
 		expect(statusTotals.reduce((a, b) => a + b, 0)).toBe(10_000);
 		expect(statusTotals[3]).toBeGreaterThan(5_000); // ~60% completed
-		const directions = await Promise.all(['inbound', 'outbound'].map(async (direction) => (await list(`?direction=${direction}&per_page=1`)).pagination.total));
+		const directions = await Promise.all(
+			['inbound', 'outbound'].map(
+				async (direction) => (await list(`?direction=${direction}&per_page=1`)).pagination.total,
+			),
+		);
 		expect(directions[0] + directions[1]).toBe(10_000);
 		const cutoff = new Date(sandbox().control.now() - 3 * 86_400_000).toISOString();
-		const [before, after] = await Promise.all([list(`?to=${cutoff}&per_page=1`), list(`?from=${cutoff}&per_page=1`)]);
+		const [before, after] = await Promise.all([
+			list(`?to=${cutoff}&per_page=1`),
+			list(`?from=${cutoff}&per_page=1`),
+		]);
 		expect(before.pagination.total + after.pagination.total).toBe(10_000);
 		for (const page of [1, 50, 100]) {
 			const { data } = await list(`?per_page=100&page=${page}&direction=outbound`);

@@ -3,7 +3,8 @@ import { DEMO, MAGIC_NUMBERS } from '../../sandbox';
 import { expectError, expectSuccess, get, post, useSandbox } from './helpers';
 
 const sandbox = useSandbox();
-const trigger = (id: number | string, body: Record<string, unknown> = { number: '9812345678' }) => post(sandbox(), `/campaigns/${id}/trigger`, body);
+const trigger = (id: number | string, body: Record<string, unknown> = { number: '9812345678' }) =>
+	post(sandbox(), `/campaigns/${id}/trigger`, body);
 
 describe('GET /campaigns', () => {
 	it('lists the API campaigns with id, name, type and status only', async () => {
@@ -19,7 +20,10 @@ describe('GET /campaigns', () => {
 	});
 
 	it('type is always one of audio_blast, press1, otp (dashboard-only types are not listed)', async () => {
-		const data = (await get(sandbox(), '/campaigns')).json.data as Array<{ id: number; type: string }>;
+		const data = (await get(sandbox(), '/campaigns')).json.data as Array<{
+			id: number;
+			type: string;
+		}>;
 		for (const campaign of data) expect(['audio_blast', 'press1', 'otp']).toContain(campaign.type);
 		expect(data.map((c) => c.id)).not.toContain(DEMO.campaigns.notSingleNumber);
 	});
@@ -27,11 +31,23 @@ describe('GET /campaigns', () => {
 
 describe('POST /campaigns/:id/trigger', () => {
 	it('runs an audio_blast campaign for one number: "Call queued." with a new run id', async () => {
-		const reply = await trigger(DEMO.campaigns.audioBlast, { number: '9812345678', reference_id: 'lead-5567' });
+		const reply = await trigger(DEMO.campaigns.audioBlast, {
+			number: '9812345678',
+			reference_id: 'lead-5567',
+		});
 		expectSuccess(reply);
-		expect(reply.json).toMatchObject({ unique_id: expect.stringMatching(/^run_\d+$/), reference_id: 'lead-5567', details: 'Call queued.' });
+		expect(reply.json).toMatchObject({
+			unique_id: expect.stringMatching(/^run_\d+$/),
+			reference_id: 'lead-5567',
+			details: 'Call queued.',
+		});
 		const [call] = sandbox().control.calls();
-		expect(call).toMatchObject({ unique_id: reply.json.unique_id, to_number: '+919812345678', reference_id: 'lead-5567', direction: 'outbound' });
+		expect(call).toMatchObject({
+			unique_id: reply.json.unique_id,
+			to_number: '+919812345678',
+			reference_id: 'lead-5567',
+			direction: 'outbound',
+		});
 	});
 
 	it('runs a press1 campaign', async () => {
@@ -48,31 +64,53 @@ describe('POST /campaigns/:id/trigger', () => {
 	});
 
 	it('a verification-code campaign → 400', async () => {
-		expectError(await trigger(DEMO.campaigns.otp), 400, 'This is a verification-code campaign. Use the OTP endpoints to send a code.');
+		expectError(
+			await trigger(DEMO.campaigns.otp),
+			400,
+			'This is a verification-code campaign. Use the OTP endpoints to send a code.',
+		);
 	});
 
 	it('a campaign type that cannot run for one number (ai_agent) → 400', async () => {
-		expectError(await trigger(DEMO.campaigns.notSingleNumber), 400, 'This campaign type cannot be triggered for a single number.');
+		expectError(
+			await trigger(DEMO.campaigns.notSingleNumber),
+			400,
+			'This campaign type cannot be triggered for a single number.',
+		);
 	});
 
 	it('a campaign with no audio → 400', async () => {
-		expectError(await trigger(DEMO.campaigns.noAudio), 400, 'This campaign has no audio configured.');
+		expectError(
+			await trigger(DEMO.campaigns.noAudio),
+			400,
+			'This campaign has no audio configured.',
+		);
 	});
 
 	it('the campaign is checked before the number', async () => {
 		expectError(await trigger(999, { number: 'bad' }), 404, 'Campaign not found.');
-		expectError(await trigger(DEMO.campaigns.audioBlast, { number: 'bad' }), 400, 'A valid Indian mobile number is required.');
+		expectError(
+			await trigger(DEMO.campaigns.audioBlast, { number: 'bad' }),
+			400,
+			'A valid Indian mobile number is required.',
+		);
 	});
 
 	it('the placement-error number → 503 and no call', async () => {
-		expectError(await trigger(DEMO.campaigns.audioBlast, { number: MAGIC_NUMBERS.placementError }), 503, 'Could not place the call right now. Please retry.');
+		expectError(
+			await trigger(DEMO.campaigns.audioBlast, { number: MAGIC_NUMBERS.placementError }),
+			503,
+			'Could not place the call right now. Please retry.',
+		);
 		expect(sandbox().control.calls()).toEqual([]);
 	});
 
 	it('a triggered call follows the magic-number outcomes too', async () => {
 		const reply = await trigger(DEMO.campaigns.audioBlast, { number: MAGIC_NUMBERS.busy });
 		sandbox().control.advanceClock(60_000);
-		expect((await get(sandbox(), `/calls/${String(reply.json.unique_id)}`)).json.call_status).toBe('failed');
+		expect((await get(sandbox(), `/calls/${String(reply.json.unique_id)}`)).json.call_status).toBe(
+			'failed',
+		);
 		expect(sandbox().control.calls()[0]).toMatchObject({ status: 'failed', end_reason: 'busy' });
 	});
 });

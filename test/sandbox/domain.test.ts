@@ -74,7 +74,15 @@ describe('IST time', () => {
 		expect(parseIsoInstant(text)).toBe(expected);
 	});
 
-	it.each(['2026-06-04 10:00', '2025-02-29', '2026-06-04T24:00:00Z', '2026-06-04T10:00:00+24:00', '04/06/2026', '2026-6-4', ''])('rejects %j', (text) => {
+	it.each([
+		'2026-06-04 10:00',
+		'2025-02-29',
+		'2026-06-04T24:00:00Z',
+		'2026-06-04T10:00:00+24:00',
+		'04/06/2026',
+		'2026-6-4',
+		'',
+	])('rejects %j', (text) => {
 		expect(parseIsoInstant(text)).toBeNull();
 	});
 });
@@ -103,7 +111,11 @@ describe('small rules', () => {
 	});
 
 	it('numbers: the three forms, 6–9 leading digit', () => {
-		expect(['6000000000', '916000000000', '+916000000000'].map(normaliseNumber)).toEqual(['+916000000000', '+916000000000', '+916000000000']);
+		expect(['6000000000', '916000000000', '+916000000000'].map(normaliseNumber)).toEqual([
+			'+916000000000',
+			'+916000000000',
+			'+916000000000',
+		]);
 		expect(normaliseNumber('5999999999')).toBeNull();
 	});
 

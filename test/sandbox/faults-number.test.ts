@@ -9,14 +9,26 @@ const sandbox = useSandbox();
 
 const TARGET = '9812345678';
 const place = (number: string, referenceId = `ref-${number}`) =>
-	send(sandbox(), 'POST', '/calls', { body: { type: 'audio_blast', number, audio_id: 12, reference_id: referenceId }, agent: false });
-const callsTo = (number: string) => sandbox().control.calls().filter((call) => call.to_number === `+91${number.slice(-10)}`);
+	send(sandbox(), 'POST', '/calls', {
+		body: { type: 'audio_blast', number, audio_id: 12, reference_id: referenceId },
+		agent: false,
+	});
+const callsTo = (number: string) =>
+	sandbox()
+		.control.calls()
+		.filter((call) => call.to_number === `+91${number.slice(-10)}`);
 
 describe('fault with number', () => {
 	it('fires only for that recipient, in a batch, as often as count says', async () => {
-		const added = await post(sandbox(), '/__sandbox/faults', { kind: 'status503', number: TARGET, count: 1 });
+		const added = await post(sandbox(), '/__sandbox/faults', {
+			kind: 'status503',
+			number: TARGET,
+			count: 1,
+		});
 		expect(added.status).toBe(200);
-		expect(added.json.data).toEqual([{ kind: 'status503', number: TARGET, method: 'POST', count: 1 }]);
+		expect(added.json.data).toEqual([
+			{ kind: 'status503', number: TARGET, method: 'POST', count: 1 },
+		]);
 
 		const batch = ['9812345670', '9812345671', TARGET, '9812345679'];
 		const statuses: number[] = [];
@@ -43,17 +55,21 @@ describe('fault with number', () => {
 		expectError(await place('+919812345670'), 503);
 	});
 
-	it('a count of 3 covers the node\'s three placement attempts for that item', async () => {
+	it("a count of 3 covers the node's three placement attempts for that item", async () => {
 		sandbox().control.injectFault({ kind: 'status503', number: TARGET, count: 3 });
 		const statuses: number[] = [];
-		for (let attempt = 0; attempt < 4; attempt++) statuses.push((await place(TARGET, 'same-ref')).status);
+		for (let attempt = 0; attempt < 4; attempt++)
+			statuses.push((await place(TARGET, 'same-ref')).status);
 		expect(statuses).toEqual([503, 503, 503, 200]);
 		expect(callsTo(TARGET)).toHaveLength(1);
 	});
 
 	it('covers every request with the number in its body: campaign trigger and Send Code too', async () => {
 		sandbox().control.injectFault({ kind: 'status503', number: TARGET, count: 2 });
-		expectError(await post(sandbox(), '/campaigns/57/trigger', { number: TARGET, reference_id: 'camp-1' }), 503);
+		expectError(
+			await post(sandbox(), '/campaigns/57/trigger', { number: TARGET, reference_id: 'camp-1' }),
+			503,
+		);
 		expectError(await post(sandbox(), '/otp/send', { number: `+91${TARGET}` }), 503);
 		expect((await post(sandbox(), '/otp/send', { number: TARGET })).status).toBe(200);
 	});
@@ -62,10 +78,19 @@ describe('fault with number', () => {
 		sandbox().control.injectFault({ kind: 'status503', number: TARGET });
 		expect((await get(sandbox(), `/calls?number=${TARGET}`)).status).toBe(200);
 		expect((await get(sandbox(), '/account')).status).toBe(200);
-		expect((await post(sandbox(), '/otp/verify', { number: '9812345671', code: '1234' })).status).not.toBe(503); // another number
-		expect((await send(sandbox(), 'POST', '/calls', { body: 'not json', agent: false })).status).toBe(400);
-		expect((await post(sandbox(), '/calls', { type: 'audio_blast', number: 9812345678, audio_id: 12 })).status).toBe(400); // a number, not a string
-		expect(sandbox().control.pendingFaults()).toEqual([{ kind: 'status503', number: TARGET, method: 'POST', count: 1 }]);
+		expect(
+			(await post(sandbox(), '/otp/verify', { number: '9812345671', code: '1234' })).status,
+		).not.toBe(503); // another number
+		expect(
+			(await send(sandbox(), 'POST', '/calls', { body: 'not json', agent: false })).status,
+		).toBe(400);
+		expect(
+			(await post(sandbox(), '/calls', { type: 'audio_blast', number: 9812345678, audio_id: 12 }))
+				.status,
+		).toBe(400); // a number, not a string
+		expect(sandbox().control.pendingFaults()).toEqual([
+			{ kind: 'status503', number: TARGET, method: 'POST', count: 1 },
+		]);
 		expectError(await place(TARGET), 503);
 	});
 
@@ -75,7 +100,9 @@ describe('fault with number', () => {
 		expectError(await post(sandbox(), '/otp/send', { number: TARGET }), 503);
 
 		sandbox().control.injectFault({ kind: 'status503', number: TARGET, method: 'put' });
-		expect(sandbox().control.pendingFaults()).toEqual([{ kind: 'status503', number: TARGET, method: 'PUT', count: 1 }]);
+		expect(sandbox().control.pendingFaults()).toEqual([
+			{ kind: 'status503', number: TARGET, method: 'PUT', count: 1 },
+		]);
 		expect((await place(TARGET)).status).toBe(200);
 	});
 
@@ -84,7 +111,9 @@ describe('fault with number', () => {
 		expect((await place('9812345671')).status).toBe(200);
 		await expect(place(TARGET, 'lost-answer')).rejects.toThrow();
 		expect(callsTo(TARGET).map((call) => call.reference_id)).toEqual(['lost-answer']);
-		const logged = sandbox().control.requestLog().filter((entry) => entry.method === 'POST');
+		const logged = sandbox()
+			.control.requestLog()
+			.filter((entry) => entry.method === 'POST');
 		expect(logged.map((entry) => entry.status)).toEqual([200, 200]);
 	});
 
@@ -102,7 +131,9 @@ describe('fault with number', () => {
 				'number must be an Indian mobile number: 9812345678, 919812345678 or +919812345678.',
 			);
 		}
-		expect(() => sandbox().control.injectFault({ kind: 'status503', number: '5812345678' })).toThrow(/number must be/);
+		expect(() =>
+			sandbox().control.injectFault({ kind: 'status503', number: '5812345678' }),
+		).toThrow(/number must be/);
 		expect(sandbox().control.pendingFaults()).toEqual([]);
 	});
 });

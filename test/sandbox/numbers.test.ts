@@ -3,14 +3,18 @@ import { expectError, get, post, useSandbox } from './helpers';
 
 const sandbox = useSandbox();
 const INVALID = 'A valid Indian mobile number is required.';
-const placeTo = (number: unknown) => post(sandbox(), '/calls', { type: 'audio_blast', number, audio_id: 12 });
+const placeTo = (number: unknown) =>
+	post(sandbox(), '/calls', { type: 'audio_blast', number, audio_id: 12 });
 
 describe('phone number format', () => {
-	it.each(['9812345678', '919812345678', '+919812345678'])('%s is normalised to +919812345678', async (form) => {
-		const reply = await placeTo(form);
-		expect(reply.status).toBe(200);
-		expect(sandbox().control.calls()[0].to_number).toBe('+919812345678');
-	});
+	it.each(['9812345678', '919812345678', '+919812345678'])(
+		'%s is normalised to +919812345678',
+		async (form) => {
+			const reply = await placeTo(form);
+			expect(reply.status).toBe(200);
+			expect(sandbox().control.calls()[0].to_number).toBe('+919812345678');
+		},
+	);
 
 	it.each([
 		['too short', '981234567'],
@@ -38,12 +42,20 @@ describe('phone number format', () => {
 	});
 
 	it('a missing number → 400', async () => {
-		expectError(await post(sandbox(), '/calls', { type: 'audio_blast', audio_id: 12 }), 400, INVALID);
+		expectError(
+			await post(sandbox(), '/calls', { type: 'audio_blast', audio_id: 12 }),
+			400,
+			INVALID,
+		);
 	});
 
 	it('every endpoint taking a number uses the same rule', async () => {
 		expectError(await post(sandbox(), '/otp/send', { number: '+91 98123 45678' }), 400, INVALID);
-		expectError(await post(sandbox(), '/campaigns/57/trigger', { number: '0981234567' }), 400, INVALID);
+		expectError(
+			await post(sandbox(), '/campaigns/57/trigger', { number: '0981234567' }),
+			400,
+			INVALID,
+		);
 		expectError(await post(sandbox(), '/otp/verify', { number: '12', code: '1234' }), 400, INVALID);
 		expectError(await get(sandbox(), '/calls?number=12345'), 400, INVALID);
 	});

@@ -18,7 +18,10 @@ const verification = async (id: string) => (await get(sandbox(), `/calls/${id}`)
 
 describe('POST /otp/send', () => {
 	it('queues a verification call: request_id = unique_id, expires_in_sec', async () => {
-		const reply = await post(sandbox(), '/otp/send', { number: NUMBER, reference_id: 'signup-7781' });
+		const reply = await post(sandbox(), '/otp/send', {
+			number: NUMBER,
+			reference_id: 'signup-7781',
+		});
 		expectSuccess(reply);
 		expect(reply.json).toEqual({
 			status: 'success',
@@ -35,12 +38,20 @@ describe('POST /otp/send', () => {
 		const { id, code } = await sendCode();
 		expect(code).toMatch(/^\d{4}$/);
 		const spaced = code.split('').join(' ');
-		expect(sandbox().control.otp(id)?.message).toBe(`Your verification code is ${spaced}. Again, ${spaced}.`);
+		expect(sandbox().control.otp(id)?.message).toBe(
+			`Your verification code is ${spaced}. Again, ${spaced}.`,
+		);
 	});
 
 	it('a custom message has {code} replaced by the spaced digits', async () => {
-		const { id } = await sendCode({ code: '4321', message: 'Hi! {code} is your code. Once more: {code}.' });
-		expect(sandbox().control.otp(id)).toEqual({ code: '4321', message: 'Hi! 4 3 2 1 is your code. Once more: 4 3 2 1.' });
+		const { id } = await sendCode({
+			code: '4321',
+			message: 'Hi! {code} is your code. Once more: {code}.',
+		});
+		expect(sandbox().control.otp(id)).toEqual({
+			code: '4321',
+			message: 'Hi! 4 3 2 1 is your code. Once more: 4 3 2 1.',
+		});
 	});
 
 	it.each([4, 6, 8])('length %i generates that many digits', async (length) => {
@@ -48,7 +59,9 @@ describe('POST /otp/send', () => {
 	});
 
 	it('ttl sets expires_in_sec', async () => {
-		expect((await post(sandbox(), '/otp/send', { number: NUMBER, ttl: 90 })).json.expires_in_sec).toBe(90);
+		expect(
+			(await post(sandbox(), '/otp/send', { number: NUMBER, ttl: 90 })).json.expires_in_sec,
+		).toBe(90);
 	});
 
 	it.each([
@@ -62,21 +75,41 @@ describe('POST /otp/send', () => {
 		[{ ttl: 0 }, 'ttl must be a whole number of seconds from 1 to 86400.'],
 		[{ ttl: 1.5 }, 'ttl must be a whole number of seconds from 1 to 86400.'],
 		[{ max_attempts: 0 }, 'max_attempts must be a whole number from 1 to 10.'],
-		[{ message: 'no token here' }, 'message must be a string of at most 500 characters containing the {code} token.'],
-		[{ message: `{code}${'x'.repeat(500)}` }, 'message must be a string of at most 500 characters containing the {code} token.'],
+		[
+			{ message: 'no token here' },
+			'message must be a string of at most 500 characters containing the {code} token.',
+		],
+		[
+			{ message: `{code}${'x'.repeat(500)}` },
+			'message must be a string of at most 500 characters containing the {code} token.',
+		],
 		[{ number: undefined }, 'A valid Indian mobile number is required.'],
 	])('%j → 400', async (extra, message) => {
 		expectError(await post(sandbox(), '/otp/send', { number: NUMBER, ...extra }), 400, message);
 	});
 
 	it('the placement-error number → 503 and no verification request', async () => {
-		expectError(await post(sandbox(), '/otp/send', { number: MAGIC_NUMBERS.placementError }), 503, 'Could not place the call right now. Please retry.');
-		expectError(await verify({ number: MAGIC_NUMBERS.placementError, code: '1234' }), 400, 'Verification failed.');
+		expectError(
+			await post(sandbox(), '/otp/send', { number: MAGIC_NUMBERS.placementError }),
+			503,
+			'Could not place the call right now. Please retry.',
+		);
+		expectError(
+			await verify({ number: MAGIC_NUMBERS.placementError, code: '1234' }),
+			400,
+			'Verification failed.',
+		);
 	});
 
 	it('the verification call appears in the call list under the request id', async () => {
 		const { id } = await sendCode({ reference_id: 'otp-ref' });
-		expect(sandbox().control.calls()[0]).toMatchObject({ unique_id: id, call_id: id, to_number: `+91${NUMBER}`, campaign_id: null, reference_id: 'otp-ref' });
+		expect(sandbox().control.calls()[0]).toMatchObject({
+			unique_id: id,
+			call_id: id,
+			to_number: `+91${NUMBER}`,
+			campaign_id: null,
+			reference_id: 'otp-ref',
+		});
 	});
 });
 
@@ -85,7 +118,15 @@ describe('POST /otp/verify: outcomes (spec table)', () => {
 		const { id, code } = await sendCode({ reference_id: 'signup-7781' });
 		const reply = await verify({ request_id: id, code });
 		expect(reply.status).toBe(200);
-		expect(reply.json).toEqual({ status: 'success', code: 200, unique_id: id, reference_id: 'signup-7781', details: 'Code verified.', request_id: id, verified: true });
+		expect(reply.json).toEqual({
+			status: 'success',
+			code: 200,
+			unique_id: id,
+			reference_id: 'signup-7781',
+			details: 'Code verified.',
+			request_id: id,
+			verified: true,
+		});
 	});
 
 	it('incorrect code → 401 "Incorrect code.", verified false, attempts_left', async () => {
@@ -112,7 +153,8 @@ describe('POST /otp/verify: outcomes (spec table)', () => {
 
 	it('too many incorrect attempts → 400, even with the right code afterwards', async () => {
 		const { id, code } = await sendCode();
-		for (let i = 0; i < 3; i++) expect((await verify({ request_id: id, code: wrong(code) })).status).toBe(401);
+		for (let i = 0; i < 3; i++)
+			expect((await verify({ request_id: id, code: wrong(code) })).status).toBe(401);
 		const reply = await verify({ request_id: id, code });
 		expectError(reply, 400, 'Too many incorrect attempts.');
 		expect(reply.json.verified).toBe(false);
@@ -132,7 +174,10 @@ describe('POST /otp/verify: outcomes (spec table)', () => {
 	});
 
 	it('request not found → 400 "Verification failed."', async () => {
-		const reply = await verify({ request_id: '00000000-0000-4000-8000-000000000000', code: '1234' });
+		const reply = await verify({
+			request_id: '00000000-0000-4000-8000-000000000000',
+			code: '1234',
+		});
 		expectError(reply, 400, 'Verification failed.');
 		expect(reply.json.verified).toBe(false);
 		expectError(await verify({ number: '9898989898', code: '1234' }), 400, 'Verification failed.');
@@ -146,7 +191,17 @@ describe('POST /otp/verify: outcomes (spec table)', () => {
 
 	it('another account’s request is not found', async () => {
 		const { id, code } = await sendCode();
-		const reply = await post(sandbox(), '/otp/verify', { request_id: id, code }, { auth: { key: 'pk_live_sandboxother00000000000000000002', secret: 'sk_live_sandboxother00000000000000000002' } });
+		const reply = await post(
+			sandbox(),
+			'/otp/verify',
+			{ request_id: id, code },
+			{
+				auth: {
+					key: 'pk_live_sandboxother00000000000000000002',
+					secret: 'sk_live_sandboxother00000000000000000002',
+				},
+			},
+		);
 		expectError(reply, 400, 'Verification failed.');
 	});
 
@@ -169,7 +224,12 @@ describe('POST /otp/verify: rules', () => {
 		const { id, code } = await sendCode();
 		await verify({ request_id: id, code: wrong(code) });
 		await verify({ request_id: id, code });
-		expect(await verification(id)).toMatchObject({ call_status: 'verified', verified: true, attempts: 2, max_attempts: 3 });
+		expect(await verification(id)).toMatchObject({
+			call_status: 'verified',
+			verified: true,
+			attempts: 2,
+			max_attempts: 3,
+		});
 	});
 
 	it('by number: the most recent pending request is used', async () => {
@@ -179,7 +239,10 @@ describe('POST /otp/verify: rules', () => {
 		const reply = await verify({ number: `+91${NUMBER}`, code: '2222' });
 		expect(reply.json).toMatchObject({ verified: true, request_id: newer.id });
 		// The newer one is used up; the older one is now the most recent pending request.
-		expect((await verify({ number: `91${NUMBER}`, code: '1111' })).json).toMatchObject({ verified: true, request_id: older.id });
+		expect((await verify({ number: `91${NUMBER}`, code: '1111' })).json).toMatchObject({
+			verified: true,
+			request_id: older.id,
+		});
 	});
 
 	it('by number with nothing pending: the latest request explains why', async () => {
@@ -195,8 +258,12 @@ describe('POST /otp/verify: rules', () => {
 
 	it('the echoed reference_id is the one sent with verify, else the one stored at send', async () => {
 		const { id, code } = await sendCode({ reference_id: 'from-send' });
-		expect((await verify({ request_id: id, code: wrong(code) })).json.reference_id).toBe('from-send');
-		expect((await verify({ request_id: id, code, reference_id: 'from-verify' })).json.reference_id).toBe('from-verify');
+		expect((await verify({ request_id: id, code: wrong(code) })).json.reference_id).toBe(
+			'from-send',
+		);
+		expect(
+			(await verify({ request_id: id, code, reference_id: 'from-verify' })).json.reference_id,
+		).toBe('from-verify');
 	});
 
 	it('an unanswered verification call fails the request: no code was heard', async () => {
@@ -224,7 +291,12 @@ describe('GET /calls/:request_id: verification shape', () => {
 			max_attempts: 5,
 		});
 		await verify({ request_id: id, code });
-		expect(await verification(id)).toMatchObject({ details: 'verified', call_status: 'verified', verified: true, attempts: 1 });
+		expect(await verification(id)).toMatchObject({
+			details: 'verified',
+			call_status: 'verified',
+			verified: true,
+			attempts: 1,
+		});
 	});
 
 	it('expired after ttl', async () => {
@@ -237,13 +309,20 @@ describe('GET /calls/:request_id: verification shape', () => {
 		const { id, code } = await sendCode({ max_attempts: 2 });
 		await verify({ request_id: id, code: wrong(code) });
 		await verify({ request_id: id, code: wrong(code) });
-		expect(await verification(id)).toMatchObject({ call_status: 'failed', verified: false, attempts: 2, max_attempts: 2 });
+		expect(await verification(id)).toMatchObject({
+			call_status: 'failed',
+			verified: false,
+			attempts: 2,
+			max_attempts: 2,
+		});
 	});
 
 	it('the verification call itself is readable as a call by its call_id in the list, with a recording once done', async () => {
 		const { id } = await sendCode();
 		sandbox().control.advanceClock(TIMINGS.answerAfterMs + 60_000);
-		const call = sandbox().control.calls().find((c) => c.unique_id === id);
+		const call = sandbox()
+			.control.calls()
+			.find((c) => c.unique_id === id);
 		expect(call?.status).toBe('completed');
 		expect((await get(sandbox(), `/calls/${id}/recording`)).status).toBe(200);
 	});

@@ -45,7 +45,13 @@ describe('per-account rate limit', () => {
 		expect(limited.status).toBe(429);
 		expect(limited.headers['ratelimit-reset']).toBe('2');
 		// Another account is unaffected.
-		expect((await get(sandbox, '/account', { auth: { key: OTHER_ACCOUNT.apiKey, secret: OTHER_ACCOUNT.apiSecret } })).status).toBe(200);
+		expect(
+			(
+				await get(sandbox, '/account', {
+					auth: { key: OTHER_ACCOUNT.apiKey, secret: OTHER_ACCOUNT.apiSecret },
+				})
+			).status,
+		).toBe(200);
 		sandbox.control.advanceClock(2_000);
 		expect((await get(sandbox, '/account')).status).toBe(200);
 	});
@@ -53,7 +59,12 @@ describe('per-account rate limit', () => {
 	it('a limited request does nothing: no call is placed', async () => {
 		sandbox = await startSandbox({ clock: manual, rateLimit: { limit: 1, windowMs: 60_000 } });
 		await get(sandbox, '/account');
-		const reply = await post(sandbox, '/calls', { type: 'audio_blast', number: '9812345678', audio_id: 12, reference_id: 'r1' });
+		const reply = await post(sandbox, '/calls', {
+			type: 'audio_blast',
+			number: '9812345678',
+			audio_id: 12,
+			reference_id: 'r1',
+		});
 		expect(reply.status).toBe(429);
 		expect(reply.json.reference_id).toBe('r1');
 		expect(sandbox.control.calls()).toEqual([]);
@@ -61,12 +72,18 @@ describe('per-account rate limit', () => {
 
 	it('requests that fail authentication are not counted', async () => {
 		sandbox = await startSandbox({ clock: manual, rateLimit: { limit: 2, windowMs: 60_000 } });
-		for (let i = 0; i < 5; i++) expect((await get(sandbox, '/account', { auth: { key: sandbox.apiKey, secret: 'wrong' } })).status).toBe(403);
+		for (let i = 0; i < 5; i++)
+			expect(
+				(await get(sandbox, '/account', { auth: { key: sandbox.apiKey, secret: 'wrong' } })).status,
+			).toBe(403);
 		expect((await get(sandbox, '/account')).headers['ratelimit-remaining']).toBe('1');
 	});
 
 	it('runs in real time too (scaled clock): a short window resets on its own', async () => {
-		sandbox = await startSandbox({ clock: { mode: 'scaled', speed: 2 }, rateLimit: { limit: 2, windowMs: 1_000 } });
+		sandbox = await startSandbox({
+			clock: { mode: 'scaled', speed: 2 },
+			rateLimit: { limit: 2, windowMs: 1_000 },
+		});
 		await get(sandbox, '/account');
 		await get(sandbox, '/account');
 		expect((await get(sandbox, '/account')).status).toBe(429);
@@ -84,13 +101,23 @@ describe('per-account rate limit', () => {
 describe('per-number verification-call limit', () => {
 	it('defaults to 5 codes per number per 10 minutes, then 429', async () => {
 		sandbox = await startSandbox({ clock: manual });
-		for (let i = 0; i < 5; i++) expect((await post(sandbox, '/otp/send', { number: '9812345678' })).status).toBe(200);
-		const limited = await post(sandbox, '/otp/send', { number: '+919812345678', reference_id: 'sixth' });
-		expectError(limited, 429, 'Too many verification calls to this number. Please wait before sending another code.');
+		for (let i = 0; i < 5; i++)
+			expect((await post(sandbox, '/otp/send', { number: '9812345678' })).status).toBe(200);
+		const limited = await post(sandbox, '/otp/send', {
+			number: '+919812345678',
+			reference_id: 'sixth',
+		});
+		expectError(
+			limited,
+			429,
+			'Too many verification calls to this number. Please wait before sending another code.',
+		);
 		expect(limited.json.reference_id).toBe('sixth');
 		expect(limited.headers['ratelimit-limit']).toBe('120');
 		// type otp on POST /calls shares the same limit.
-		expect((await post(sandbox, '/calls', { type: 'otp', number: '919812345678' })).status).toBe(429);
+		expect((await post(sandbox, '/calls', { type: 'otp', number: '919812345678' })).status).toBe(
+			429,
+		);
 		// Other numbers are fine.
 		expect((await post(sandbox, '/otp/send', { number: '9812345679' })).status).toBe(200);
 		sandbox.control.advanceClock(600_000);
@@ -103,12 +130,15 @@ describe('per-number verification-call limit', () => {
 		expect((await post(sandbox, '/otp/send', { number: '9812345678' })).status).toBe(429);
 		await sandbox.close();
 		sandbox = await startSandbox({ clock: manual, otpNumberLimit: false });
-		for (let i = 0; i < 8; i++) expect((await post(sandbox, '/otp/send', { number: '9812345678' })).status).toBe(200);
+		for (let i = 0; i < 8; i++)
+			expect((await post(sandbox, '/otp/send', { number: '9812345678' })).status).toBe(200);
 	});
 
 	it('invalid sends are not counted', async () => {
 		sandbox = await startSandbox({ clock: manual, otpNumberLimit: { limit: 1, windowMs: 60_000 } });
-		expect((await post(sandbox, '/otp/send', { number: '9812345678', length: 99 })).status).toBe(400);
+		expect((await post(sandbox, '/otp/send', { number: '9812345678', length: 99 })).status).toBe(
+			400,
+		);
 		expect((await post(sandbox, '/otp/send', { number: '9812345678' })).status).toBe(200);
 	});
 });

@@ -13,7 +13,12 @@ async function completedCall(number: string = MAGIC_NUMBERS.answered): Promise<s
 	return String(reply.json.unique_id);
 }
 
-const recording = (id: string, range?: string): Promise<Reply> => get(sandbox(), `/calls/${id}/recording`, range === undefined ? {} : { headers: { Range: range } });
+const recording = (id: string, range?: string): Promise<Reply> =>
+	get(
+		sandbox(),
+		`/calls/${id}/recording`,
+		range === undefined ? {} : { headers: { Range: range } },
+	);
 
 /** Parses the RIFF/WAVE header and checks every size field against the body. */
 function expectValidWav(body: Buffer): void {
@@ -32,7 +37,8 @@ function expectValidWav(body: Buffer): void {
 	expect(body.readUInt32LE(40)).toBe(body.length - 44);
 	// Not silence: a tone.
 	let peak = 0;
-	for (let i = 44; i < Math.min(body.length, 4044); i += 2) peak = Math.max(peak, Math.abs(body.readInt16LE(i)));
+	for (let i = 44; i < Math.min(body.length, 4044); i += 2)
+		peak = Math.max(peak, Math.abs(body.readInt16LE(i)));
 	expect(peak).toBeGreaterThan(1000);
 }
 
@@ -64,20 +70,37 @@ describe('GET /calls/:unique_id/recording', () => {
 	});
 
 	it('a call that never connected → 404 "No recording is available for this call."', async () => {
-		for (const number of [MAGIC_NUMBERS.noAnswer, MAGIC_NUMBERS.busy, MAGIC_NUMBERS.rejected, MAGIC_NUMBERS.failed]) {
+		for (const number of [
+			MAGIC_NUMBERS.noAnswer,
+			MAGIC_NUMBERS.busy,
+			MAGIC_NUMBERS.rejected,
+			MAGIC_NUMBERS.failed,
+		]) {
 			const id = await completedCall(number);
 			expectError(await recording(id), 404, 'No recording is available for this call.');
 		}
 	});
 
 	it('a call still in progress has no recording yet', async () => {
-		const reply = await post(sandbox(), '/calls', { type: 'audio_blast', number: MAGIC_NUMBERS.longCall, audio_id: 12 });
+		const reply = await post(sandbox(), '/calls', {
+			type: 'audio_blast',
+			number: MAGIC_NUMBERS.longCall,
+			audio_id: 12,
+		});
 		sandbox().control.advanceClock(TIMINGS.answerAfterMs + 1_000);
-		expectError(await recording(String(reply.json.unique_id)), 404, 'No recording is available for this call.');
+		expectError(
+			await recording(String(reply.json.unique_id)),
+			404,
+			'No recording is available for this call.',
+		);
 	});
 
 	it('a completed call whose audio is not available (9000000007) → 404', async () => {
-		expectError(await recording(await completedCall(MAGIC_NUMBERS.noRecording)), 404, 'No recording is available for this call.');
+		expectError(
+			await recording(await completedCall(MAGIC_NUMBERS.noRecording)),
+			404,
+			'No recording is available for this call.',
+		);
 	});
 
 	it('an unknown call → 404 "Call not found."', async () => {
@@ -112,7 +135,9 @@ describe('Range requests', () => {
 	it('a suffix range (bytes=-N) returns the last N bytes', async () => {
 		const reply = await recording(id, 'bytes=-500');
 		expect(reply.status).toBe(206);
-		expect(reply.headers['content-range']).toBe(`bytes ${full.length - 500}-${full.length - 1}/${full.length}`);
+		expect(reply.headers['content-range']).toBe(
+			`bytes ${full.length - 500}-${full.length - 1}/${full.length}`,
+		);
 		expect(reply.raw.equals(full.subarray(full.length - 500))).toBe(true);
 	});
 
@@ -130,34 +155,48 @@ describe('Range requests', () => {
 
 	it('resuming in chunks rebuilds the file exactly', async () => {
 		const parts: Buffer[] = [];
-		for (let start = 0; start < full.length; start += 30_000) parts.push((await recording(id, `bytes=${start}-${start + 29_999}`)).raw);
+		for (let start = 0; start < full.length; start += 30_000)
+			parts.push((await recording(id, `bytes=${start}-${start + 29_999}`)).raw);
 		expect(Buffer.concat(parts).equals(full)).toBe(true);
 	});
 
-	it.each(['bytes=999999999-', 'bytes=-0', 'bytes=50-10'])('%s → 416 with Content-Range bytes */len and an enveloped body', async (range) => {
-		const reply = await recording(id, range);
-		expectError(reply, 416, 'The requested range cannot be satisfied.');
-		expect(reply.headers['content-range']).toBe(`bytes */${full.length}`);
-	});
+	it.each(['bytes=999999999-', 'bytes=-0', 'bytes=50-10'])(
+		'%s → 416 with Content-Range bytes */len and an enveloped body',
+		async (range) => {
+			const reply = await recording(id, range);
+			expectError(reply, 416, 'The requested range cannot be satisfied.');
+			expect(reply.headers['content-range']).toBe(`bytes */${full.length}`);
+		},
+	);
 
-	it.each(['items=0-10', 'bytes=abc', 'bytes=0-10,20-30', 'bytes=-', 'bytes 0-10'])('an unreadable Range (%s) is ignored: 200 with the whole file', async (range) => {
-		const reply = await recording(id, range);
-		expect(reply.status).toBe(200);
-		expect(reply.raw.equals(full)).toBe(true);
-	});
+	it.each(['items=0-10', 'bytes=abc', 'bytes=0-10,20-30', 'bytes=-', 'bytes 0-10'])(
+		'an unreadable Range (%s) is ignored: 200 with the whole file',
+		async (range) => {
+			const reply = await recording(id, range);
+			expect(reply.status).toBe(200);
+			expect(reply.raw.equals(full)).toBe(true);
+		},
+	);
 });
 
-describe('large recordings (recordingBytes, the CLI\'s --recording-mb)', () => {
+describe("large recordings (recordingBytes, the CLI's --recording-mb)", () => {
 	const SIZE = 8 * 1024 * 1024 + 7;
 	const large = useSandbox({ recordingBytes: SIZE });
 
 	async function largeCall(): Promise<string> {
-		const reply = await post(large(), '/calls', { type: 'audio_blast', number: MAGIC_NUMBERS.answered, audio_id: 12 });
+		const reply = await post(large(), '/calls', {
+			type: 'audio_blast',
+			number: MAGIC_NUMBERS.answered,
+			audio_id: 12,
+		});
 		large().control.advanceClock(TIMINGS.answerAfterMs + 400_000);
 		return String(reply.json.unique_id);
 	}
 	const fetchLarge = (id: string, range?: string): Promise<Reply> =>
-		get(large(), `/calls/${id}/recording`, { timeoutMs: 60_000, ...(range === undefined ? {} : { headers: { Range: range } }) });
+		get(large(), `/calls/${id}/recording`, {
+			timeoutMs: 60_000,
+			...(range === undefined ? {} : { headers: { Range: range } }),
+		});
 
 	it('serves a valid WAV of the configured size (rounded down to whole samples) with a matching Content-Length', async () => {
 		const reply = await fetchLarge(await largeCall());
@@ -194,7 +233,11 @@ describe('large recordings (recordingBytes, the CLI\'s --recording-mb)', () => {
 			expect(Number(reply.headers['content-length'])).toBe(end - start + 1);
 			expect(reply.raw.equals(full.subarray(start, end + 1))).toBe(true);
 		}
-		expectError(await fetchLarge(id, `bytes=${full.length}-`), 416, 'The requested range cannot be satisfied.');
+		expectError(
+			await fetchLarge(id, `bytes=${full.length}-`),
+			416,
+			'The requested range cannot be satisfied.',
+		);
 	});
 
 	it('generates the bytes as they are read: a stream of a 4000 MB recording starts at once and is never built whole', () => {
@@ -213,6 +256,8 @@ describe('large recordings (recordingBytes, the CLI\'s --recording-mb)', () => {
 	it('--recording-mb N sets recordingBytes to N MiB; without it recordings stay short', () => {
 		expect(parseOptions(['--recording-mb', '100']).recordingBytes).toBe(100 * 1024 * 1024);
 		expect(parseOptions([]).recordingBytes).toBeUndefined();
-		expect(() => parseOptions(['--recording-mb', '0'])).toThrow('--recording-mb must be a whole number from 1 to 4000.');
+		expect(() => parseOptions(['--recording-mb', '0'])).toThrow(
+			'--recording-mb must be a whole number from 1 to 4000.',
+		);
 	});
 });

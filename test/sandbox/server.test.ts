@@ -14,10 +14,14 @@ describe('the HTTP server', () => {
 		const reused: boolean[] = [];
 		for (let i = 0; i < 3; i++) {
 			await new Promise<void>((resolve, reject) => {
-				const req = request(`${sandbox.url}/account`, { agent, headers: { 'x-api-key': sandbox.apiKey, 'x-api-secret': sandbox.apiSecret } }, (res) => {
-					res.resume();
-					res.on('end', resolve);
-				});
+				const req = request(
+					`${sandbox.url}/account`,
+					{ agent, headers: { 'x-api-key': sandbox.apiKey, 'x-api-secret': sandbox.apiSecret } },
+					(res) => {
+						res.resume();
+						res.on('end', resolve);
+					},
+				);
 				req.on('error', reject);
 				req.end();
 				reused.push(req.reusedSocket);
@@ -33,10 +37,16 @@ describe('the HTTP server', () => {
 		await get(sandbox, '/account'); // leaves an idle keep-alive socket
 		sandbox.control.injectFault({ kind: 'hang', count: 3 });
 		// The clients would wait 120 s, past the test timeout: only close() destroying the sockets lets this pass.
-		const hanging = [1, 2, 3].map(() => get(sandbox, '/account', { timeoutMs: 120_000 }).then(() => 'answered', (error: Error) => error.message));
+		const hanging = [1, 2, 3].map(() =>
+			get(sandbox, '/account', { timeoutMs: 120_000 }).then(
+				() => 'answered',
+				(error: Error) => error.message,
+			),
+		);
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		await sandbox.close();
-		for (const outcome of await Promise.all(hanging)) expect(outcome).toMatch(/socket hang up|ECONNRESET/);
+		for (const outcome of await Promise.all(hanging))
+			expect(outcome).toMatch(/socket hang up|ECONNRESET/);
 	});
 
 	it('an unknown HTTP method gets an enveloped 400 (Node cannot route it)', async () => {
@@ -44,14 +54,23 @@ describe('the HTTP server', () => {
 		const port = Number(new URL(sandbox.origin).port);
 		const raw = await rawExchange(port, 'BREW /api/public/v1/calls HTTP/1.1\r\nHost: x\r\n\r\n');
 		expect(raw).toMatch(/^HTTP\/1\.1 400/);
-		expect(envelopeOf(raw)).toEqual({ status: 'error', code: 400, unique_id: null, reference_id: null, details: 'The request could not be understood.' });
+		expect(envelopeOf(raw)).toEqual({
+			status: 'error',
+			code: 400,
+			unique_id: null,
+			reference_id: null,
+			details: 'The request could not be understood.',
+		});
 		await sandbox.close();
 	});
 
 	it('oversized headers get an enveloped 431', async () => {
 		const sandbox = await startSandbox();
 		const port = Number(new URL(sandbox.origin).port);
-		const raw = await rawExchange(port, `GET /api/public/v1/account HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+		const raw = await rawExchange(
+			port,
+			`GET /api/public/v1/account HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+		);
 		expect(raw).toMatch(/^HTTP\/1\.1 431/);
 		expect(envelopeOf(raw)).toMatchObject({ status: 'error', code: 431 });
 		expect((await get(sandbox, '/account')).status).toBe(200);
@@ -62,7 +81,11 @@ describe('the HTTP server', () => {
 		const sandbox = await startSandbox({ rateLimit: false });
 		const statuses: number[] = [];
 		for (let batch = 0; batch < 12; batch++) {
-			const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? get(sandbox, '/account') : get(sandbox, '/calls?per_page=10'))));
+			const replies = await Promise.all(
+				Array.from({ length: 30 }, (_, i) =>
+					i % 2 ? get(sandbox, '/account') : get(sandbox, '/calls?per_page=10'),
+				),
+			);
 			statuses.push(...replies.map((r) => r.status));
 		}
 		expect(statuses).toHaveLength(360);

@@ -35,7 +35,10 @@ describe('the reference_id rule', () => {
 		// Two keys that share their first 120 characters stay two keys: both are refused.
 		expect(cleanReferenceId(`${'x'.repeat(120)}a`)).toEqual({ ok: false });
 		// Control characters do not count: they are stripped first.
-		expect(cleanReferenceId(`${'x'.repeat(120)}\u0000\n`)).toEqual({ ok: true, value: 'x'.repeat(120) });
+		expect(cleanReferenceId(`${'x'.repeat(120)}\u0000\n`)).toEqual({
+			ok: true,
+			value: 'x'.repeat(120),
+		});
 	});
 
 	it('refuses a value that is not text or a number', () => {
@@ -45,7 +48,11 @@ describe('the reference_id rule', () => {
 
 	it('holds for generated reference ids: repeatable for an item of one run, different for another item or run', () => {
 		// A context without run data: the chain lives for this node run only (no custom data to keep it).
-		const context = () => ({ getNode: () => ({ id: 'node-1', name: 'Agentive Voice' }), getExecutionId: () => 'exec-1' }) as unknown as IExecuteFunctions;
+		const context = () =>
+			({
+				getNode: () => ({ id: 'node-1', name: 'Agentive Voice' }),
+				getExecutionId: () => 'exec-1',
+			}) as unknown as IExecuteFunctions;
 		const ctx = context();
 		const first = generateReferenceId(ctx, 0);
 		expect(first).toMatch(/^n8n-[A-Za-z0-9]{10}-[0-9a-z]+-0-0$/);

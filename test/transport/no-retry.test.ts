@@ -4,12 +4,19 @@ import { runProbe, useTransportSandbox } from './probe';
 describe('verification requests are never retried on an unknown outcome', () => {
 	const sandbox = useTransportSandbox();
 
-	const log = (path: string) => sandbox().control.requestLog().filter((entry) => entry.path === path);
+	const log = (path: string) =>
+		sandbox()
+			.control.requestLog()
+			.filter((entry) => entry.path === path);
 
 	it('verify: a 503 is reported, with exactly one verify request sent', async () => {
 		sandbox().control.injectFault({ kind: 'status503', method: 'POST', path: '/otp/verify' });
 		const result = await runProbe({
-			request: { method: 'POST', path: '/otp/verify', body: { number: '9812345101', code: '1234' } },
+			request: {
+				method: 'POST',
+				path: '/otp/verify',
+				body: { number: '9812345101', code: '1234' },
+			},
 			credentials: apiCredentials(sandbox()),
 			continueOnFail: true,
 		});
@@ -20,7 +27,12 @@ describe('verification requests are never retried on an unknown outcome', () => 
 	it('verify: a dropped connection fails the item, saying every attempt counts', async () => {
 		sandbox().control.injectFault({ kind: 'reset', method: 'POST', path: '/otp/verify' });
 		const result = await runProbe({
-			request: { method: 'POST', path: '/otp/verify', body: { number: '9812345102', code: '1234' }, retry: 'none' },
+			request: {
+				method: 'POST',
+				path: '/otp/verify',
+				body: { number: '9812345102', code: '1234' },
+				retry: 'none',
+			},
 			credentials: apiCredentials(sandbox()),
 			continueOnFail: true,
 		});
@@ -32,7 +44,11 @@ describe('verification requests are never retried on an unknown outcome', () => 
 	it('send: a response lost after the code was sent is not sent again', async () => {
 		sandbox().control.injectFault({ kind: 'drop-response', method: 'POST', path: '/otp/send' });
 		const result = await runProbe({
-			request: { method: 'POST', path: '/otp/send', body: { number: '9812345103', reference_id: 'signup-1' } },
+			request: {
+				method: 'POST',
+				path: '/otp/send',
+				body: { number: '9812345103', reference_id: 'signup-1' },
+			},
 			credentials: apiCredentials(sandbox()),
 			continueOnFail: true,
 		});

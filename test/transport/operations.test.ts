@@ -16,16 +16,34 @@ describe('operations through the transport', () => {
 	const sandbox = useTransportSandbox();
 
 	const log = (method: string, path: string) =>
-		sandbox().control.requestLog().filter((entry) => entry.method === method && entry.path === path);
-	const callsWith = (ref: string) => sandbox().control.calls().filter((call) => call.reference_id === ref);
+		sandbox()
+			.control.requestLog()
+			.filter((entry) => entry.method === method && entry.path === path);
+	const callsWith = (ref: string) =>
+		sandbox()
+			.control.calls()
+			.filter((call) => call.reference_id === ref);
 
 	it('Place Call: 45 items over three windows, no 429, one call each', async () => {
-		const items = Array.from({ length: 45 }, (_, i) => ({ number: `98123${String(i).padStart(5, '0')}`, ref: `batch-${i}` }));
-		const result = await runActionNode({ parameters: placeCall(), items, credentials: apiCredentials(sandbox()) });
+		const items = Array.from({ length: 45 }, (_, i) => ({
+			number: `98123${String(i).padStart(5, '0')}`,
+			ref: `batch-${i}`,
+		}));
+		const result = await runActionNode({
+			parameters: placeCall(),
+			items,
+			credentials: apiCredentials(sandbox()),
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(45);
 		expect(log('POST', '/calls').filter((entry) => entry.status === 429)).toEqual([]);
-		expect(new Set(sandbox().control.calls().map((call) => call.reference_id)).size).toBe(45);
+		expect(
+			new Set(
+				sandbox()
+					.control.calls()
+					.map((call) => call.reference_id),
+			).size,
+		).toBe(45);
 		expect(sandbox().control.calls()).toHaveLength(45);
 	});
 
@@ -38,7 +56,10 @@ describe('operations through the transport', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(callsWith('op-drop-1')).toHaveLength(1);
-		expect(result.items[0].json).toMatchObject({ recovered: true, unique_id: callsWith('op-drop-1')[0].unique_id });
+		expect(result.items[0].json).toMatchObject({
+			recovered: true,
+			unique_id: callsWith('op-drop-1')[0].unique_id,
+		});
 	});
 
 	it('Place Call: a generated reference ID makes a dropped response recoverable too', async () => {
@@ -79,7 +100,11 @@ describe('operations through the transport', () => {
 	});
 
 	it('Trigger Campaign: a dropped response is recovered, one call', async () => {
-		sandbox().control.injectFault({ kind: 'drop-response', method: 'POST', path: '/campaigns/57/trigger' });
+		sandbox().control.injectFault({
+			kind: 'drop-response',
+			method: 'POST',
+			path: '/campaigns/57/trigger',
+		});
 		const result = await runActionNode({
 			parameters: {
 				resource: 'campaign',
@@ -98,7 +123,13 @@ describe('operations through the transport', () => {
 	it('Verify Code: a 503 is not retried, one verify request, the item fails', async () => {
 		sandbox().control.injectFault({ kind: 'status503', method: 'POST', path: '/otp/verify' });
 		const result = await runActionNode({
-			parameters: { resource: 'verification', operation: 'verifyCode', verifyBy: 'number', number: '9812399006', code: '1234' },
+			parameters: {
+				resource: 'verification',
+				operation: 'verifyCode',
+				verifyBy: 'number',
+				number: '9812399006',
+				code: '1234',
+			},
 			credentials: apiCredentials(sandbox()),
 			continueOnFail: true,
 		});

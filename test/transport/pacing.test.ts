@@ -7,7 +7,9 @@ const RATE = { limit: 20, windowMs: 2000 };
 
 async function spendWindow(sandbox: RunningSandbox, requests: number): Promise<void> {
 	for (let i = 0; i < requests; i++) {
-		await fetch(`${sandbox.url}/account`, { headers: { 'x-api-key': sandbox.apiKey, 'x-api-secret': sandbox.apiSecret } });
+		await fetch(`${sandbox.url}/account`, {
+			headers: { 'x-api-key': sandbox.apiKey, 'x-api-secret': sandbox.apiSecret },
+		});
 	}
 }
 
@@ -117,7 +119,11 @@ describe('a window learned from a server that has since been replaced', () => {
 				credentials: apiCredentials(second),
 				continueOnFail: true,
 			});
-			expect(result.items.map((item) => item.json.status)).toEqual(['success', 'success', 'success']);
+			expect(result.items.map((item) => item.json.status)).toEqual([
+				'success',
+				'success',
+				'success',
+			]);
 			expect(second.control.requestLog().map((entry) => entry.status)).toEqual([200, 200, 200]);
 		} finally {
 			await second.close();
@@ -128,7 +134,11 @@ describe('a window learned from a server that has since been replaced', () => {
 describe('per-number verification limit', () => {
 	let sandbox: RunningSandbox;
 	beforeAll(async () => {
-		sandbox = await startSandbox({ port: 0, rateLimit: RATE, otpNumberLimit: { limit: 1, windowMs: 600_000 } });
+		sandbox = await startSandbox({
+			port: 0,
+			rateLimit: RATE,
+			otpNumberLimit: { limit: 1, windowMs: 600_000 },
+		});
 	});
 	afterAll(async () => sandbox.close());
 
@@ -161,7 +171,10 @@ describe('a trigger poll while a batch waits for the window', () => {
 		});
 		// The batch has spent the window and is waiting for its reset.
 		while (statuses(sandbox).length < 10) await new Promise((resolve) => setTimeout(resolve, 10));
-		const trigger = new TriggerHarness({ parameters: { events: ['completed'] }, credentials: apiCredentials(sandbox) });
+		const trigger = new TriggerHarness({
+			parameters: { events: ['completed'] },
+			credentials: apiCredentials(sandbox),
+		});
 		const [poll, batchResult] = await Promise.all([trigger.poll(), batch]);
 		expect(poll.error).toBeUndefined();
 		expect(batchResult.error).toBeUndefined();

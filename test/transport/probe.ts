@@ -43,7 +43,10 @@ class TransportProbe implements INodeType {
 			} catch (error) {
 				if (!this.continueOnFail()) throw error;
 				const failure = error as NodeApiError;
-				const json: IDataObject = { error: failure.message, description: failure.description ?? null };
+				const json: IDataObject = {
+					error: failure.message,
+					description: failure.description ?? null,
+				};
 				if (failure instanceof NodeApiError) json.httpCode = failure.httpCode;
 				out.push({ json, pairedItem: { item: itemIndex } });
 			}

@@ -9,7 +9,12 @@ describe('reading rate-limit headers defensively', () => {
 	const now = Date.UTC(2026, 5, 4, 16, 0, 0);
 
 	it('reads the standard headers, in any letter case', () => {
-		expect(readRateLimitHeaders({ 'ratelimit-limit': '120', 'RateLimit-Remaining': '7', 'ratelimit-reset': '42' }, now)).toEqual({
+		expect(
+			readRateLimitHeaders(
+				{ 'ratelimit-limit': '120', 'RateLimit-Remaining': '7', 'ratelimit-reset': '42' },
+				now,
+			),
+		).toEqual({
 			limit: 120,
 			remaining: 7,
 			resetSec: 42,
@@ -19,13 +24,23 @@ describe('reading rate-limit headers defensively', () => {
 	it('ignores missing, negative, fractional and non-numeric values', () => {
 		expect(readRateLimitHeaders({}, now)).toEqual({});
 		expect(
-			readRateLimitHeaders({ 'ratelimit-limit': 'abc', 'ratelimit-remaining': '-1', 'ratelimit-reset': '1.5' }, now),
+			readRateLimitHeaders(
+				{ 'ratelimit-limit': 'abc', 'ratelimit-remaining': '-1', 'ratelimit-reset': '1.5' },
+				now,
+			),
 		).toEqual({});
-		expect(readRateLimitHeaders({ 'ratelimit-remaining': '500', 'ratelimit-limit': '120' }, now)).toEqual({ limit: 120 });
+		expect(
+			readRateLimitHeaders({ 'ratelimit-remaining': '500', 'ratelimit-limit': '120' }, now),
+		).toEqual({ limit: 120 });
 	});
 
 	it('takes the first of repeated values and of a value with a policy', () => {
-		expect(readRateLimitHeaders({ 'ratelimit-remaining': ['3', '9'], 'ratelimit-limit': '120, 120;w=60' }, now)).toEqual({
+		expect(
+			readRateLimitHeaders(
+				{ 'ratelimit-remaining': ['3', '9'], 'ratelimit-limit': '120, 120;w=60' },
+				now,
+			),
+		).toEqual({
 			limit: 120,
 			remaining: 3,
 		});
@@ -41,12 +56,16 @@ describe('reading rate-limit headers defensively', () => {
 	});
 
 	it('turns an epoch reset into seconds from now', () => {
-		expect(readRateLimitHeaders({ 'ratelimit-reset': String(now / 1000 + 30) }, now).resetSec).toBe(30);
+		expect(readRateLimitHeaders({ 'ratelimit-reset': String(now / 1000 + 30) }, now).resetSec).toBe(
+			30,
+		);
 	});
 
 	it('reads Retry-After as seconds or as an HTTP date', () => {
 		expect(readRateLimitHeaders({ 'retry-after': '5' }, now).retryAfterMs).toBe(5000);
-		expect(readRateLimitHeaders({ 'retry-after': new Date(now + 8000).toUTCString() }, now).retryAfterMs).toBe(8000);
+		expect(
+			readRateLimitHeaders({ 'retry-after': new Date(now + 8000).toUTCString() }, now).retryAfterMs,
+		).toBe(8000);
 		expect(readRateLimitHeaders({ 'retry-after': 'soon' }, now).retryAfterMs).toBeUndefined();
 	});
 });
@@ -155,13 +174,21 @@ describe('a server with unusual rate-limit answers', () => {
 	let url = '';
 	let requests = 0;
 	const answers: Array<(res: http.ServerResponse) => void> = [];
-	const envelope = JSON.stringify({ status: 'success', code: 200, data: { balance_inr: 1, currency: 'INR' } });
+	const envelope = JSON.stringify({
+		status: 'success',
+		code: 200,
+		data: { balance_inr: 1, currency: 'INR' },
+	});
 	beforeAll(async () => {
 		server = http.createServer((_req, res) => {
 			requests += 1;
 			const answer = answers.shift();
 			if (answer) return answer(res);
-			res.writeHead(200, { 'content-type': 'application/json', 'ratelimit-remaining': 'lots', 'ratelimit-reset': '' });
+			res.writeHead(200, {
+				'content-type': 'application/json',
+				'ratelimit-remaining': 'lots',
+				'ratelimit-reset': '',
+			});
 			res.end(envelope);
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -182,14 +209,30 @@ describe('a server with unusual rate-limit answers', () => {
 
 	it('works through malformed headers without pacing on them', async () => {
 		const result = await run(5);
-		expect(result.items.map((item) => item.json.currency)).toEqual(['INR', 'INR', 'INR', 'INR', 'INR']);
+		expect(result.items.map((item) => item.json.currency)).toEqual([
+			'INR',
+			'INR',
+			'INR',
+			'INR',
+			'INR',
+		]);
 		expect(requests).toBe(5);
 	});
 
 	it('honours Retry-After on a 429 and then succeeds', async () => {
 		answers.push((res) => {
-			res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1', 'ratelimit-reset': 'x' });
-			res.end(JSON.stringify({ status: 'error', code: 429, details: 'Too many requests. Please slow down and retry shortly.' }));
+			res.writeHead(429, {
+				'content-type': 'application/json',
+				'retry-after': '1',
+				'ratelimit-reset': 'x',
+			});
+			res.end(
+				JSON.stringify({
+					status: 'error',
+					code: 429,
+					details: 'Too many requests. Please slow down and retry shortly.',
+				}),
+			);
 		});
 		const result = await run(1);
 		expect(result.items[0].json.currency).toBe('INR');

@@ -4,7 +4,10 @@ import { runProbe, useTransportSandbox } from './probe';
 describe('reads (GET) retry with backoff', () => {
 	const sandbox = useTransportSandbox();
 
-	const accountRequests = () => sandbox().control.requestLog().filter((entry) => entry.path === '/account');
+	const accountRequests = () =>
+		sandbox()
+			.control.requestLog()
+			.filter((entry) => entry.path === '/account');
 
 	it('recovers from two 503s: three requests, one success', async () => {
 		sandbox().control.injectFault({ kind: 'status503', method: 'GET', path: '/account', count: 2 });
@@ -31,7 +34,12 @@ describe('reads (GET) retry with backoff', () => {
 	});
 
 	it('gives up after four attempts with the last answer as the error', async () => {
-		sandbox().control.injectFault({ kind: 'status500', method: 'GET', path: '/account', count: 10 });
+		sandbox().control.injectFault({
+			kind: 'status500',
+			method: 'GET',
+			path: '/account',
+			count: 10,
+		});
 		const result = await runActionNode({
 			parameters: { resource: 'account', operation: 'getBalance' },
 			credentials: apiCredentials(sandbox()),
@@ -48,6 +56,10 @@ describe('reads (GET) retry with backoff', () => {
 			continueOnFail: true,
 		});
 		expect(result.items[0].json.error).toMatch(/404/);
-		expect(sandbox().control.requestLog().filter((entry) => entry.path === '/calls/run_999999')).toHaveLength(1);
+		expect(
+			sandbox()
+				.control.requestLog()
+				.filter((entry) => entry.path === '/calls/run_999999'),
+		).toHaveLength(1);
 	});
 });

@@ -1,4 +1,15 @@
-import { finishedCall, HOUR, idsOf, listRequests, liveCall, MINUTE, seed, useTriggerSandbox, trackerOf, triggerFor } from './helpers';
+import {
+	finishedCall,
+	HOUR,
+	idsOf,
+	listRequests,
+	liveCall,
+	MINUTE,
+	seed,
+	useTriggerSandbox,
+	trackerOf,
+	triggerFor,
+} from './helpers';
 
 describe('Agentive Voice Trigger: the baseline after activation', () => {
 	const sandbox = useTriggerSandbox();
@@ -32,7 +43,13 @@ describe('Agentive Voice Trigger: the baseline after activation', () => {
 	it('records "now" from the API and reads only back to the lookback on a big history', async () => {
 		// 1,000 finished calls over the last 10 hours; the default lookback is 2 hours.
 		const now = sandbox().control.now();
-		seed(sandbox(), Array.from({ length: 1000 }, (_, i) => ({ status: 'completed' as const, created_at: now - i * 36_000 })));
+		seed(
+			sandbox(),
+			Array.from({ length: 1000 }, (_, i) => ({
+				status: 'completed' as const,
+				created_at: now - i * 36_000,
+			})),
+		);
 		sandbox().control.clearLog();
 		const trigger = triggerFor(sandbox());
 
@@ -58,7 +75,10 @@ describe('Agentive Voice Trigger: the baseline after activation', () => {
 		expect(trackerOf(trigger).latestMs).toBeNull();
 
 		sandbox().control.advanceClock(HOUR);
-		const ids = seed(sandbox(), [finishedCall(sandbox(), 5 * MINUTE, { status: 'missed' }), finishedCall(sandbox(), MINUTE, { status: 'failed' })]);
+		const ids = seed(sandbox(), [
+			finishedCall(sandbox(), 5 * MINUTE, { status: 'missed' }),
+			finishedCall(sandbox(), MINUTE, { status: 'failed' }),
+		]);
 		expect(idsOf((await trigger.poll()).calls)).toEqual(ids);
 	});
 });

@@ -8,7 +8,15 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FaultKind, SeedCallSpec } from '../../sandbox';
-import { HOUR, listRequests, MINUTE, seed, useTriggerSandbox, startProxy, triggerFor } from './helpers';
+import {
+	HOUR,
+	listRequests,
+	MINUTE,
+	seed,
+	useTriggerSandbox,
+	startProxy,
+	triggerFor,
+} from './helpers';
 
 /** mulberry32: small, fast, and the same sequence on every run. */
 function prng(seedValue: number): () => number {
@@ -49,19 +57,30 @@ function planCalls(random: () => number, startMs: number): PlannedCall[] {
 	const add = (createdAt: number, neverEnds = false) => {
 		const status = outcome();
 		if (neverEnds) {
-			calls.push({ status: 'queued', created_at: createdAt, direction: random() < 0.8 ? 'outbound' : 'inbound' });
+			calls.push({
+				status: 'queued',
+				created_at: createdAt,
+				direction: random() < 0.8 ? 'outbound' : 'inbound',
+			});
 			return;
 		}
 		const length = duration();
 		const talk = status === 'completed' ? Math.floor((length * 0.8) / 1000) : 0;
-		calls.push({ status, created_at: createdAt, finishAt: createdAt + length, duration_sec: talk, direction: random() < 0.8 ? 'outbound' : 'inbound' });
+		calls.push({
+			status,
+			created_at: createdAt,
+			finishAt: createdAt + length,
+			duration_sec: talk,
+			direction: random() < 0.8 ? 'outbound' : 'inbound',
+		});
 	};
 	// Campaign bursts (a few hundred calls in a couple of minutes) on top of a steady trickle.
 	while (calls.length < TOTAL_CALLS) {
 		const at = startMs - 30 * MINUTE + Math.floor(random() * SPAN_MS);
 		if (random() < 0.004) {
 			const size = 100 + Math.floor(random() * 300);
-			for (let i = 0; i < size && calls.length < TOTAL_CALLS; i++) add(at + Math.floor(random() * 2 * MINUTE));
+			for (let i = 0; i < size && calls.length < TOTAL_CALLS; i++)
+				add(at + Math.floor(random() * 2 * MINUTE));
 		} else {
 			add(at, random() < 0.001);
 		}
@@ -75,8 +94,16 @@ describe('Agentive Voice Trigger: churn simulation', () => {
 	let proxy: Awaited<ReturnType<typeof startProxy>>;
 	beforeAll(async () => {
 		proxy = await startProxy(sandbox(), (url) => {
-			if (armAfterPage && url.pathname.endsWith('/calls') && url.searchParams.get('page') === String(armAfterPage.page)) {
-				sandbox().control.injectFault({ kind: armAfterPage.kind, method: 'GET', pathRegex: '^/calls$' });
+			if (
+				armAfterPage &&
+				url.pathname.endsWith('/calls') &&
+				url.searchParams.get('page') === String(armAfterPage.page)
+			) {
+				sandbox().control.injectFault({
+					kind: armAfterPage.kind,
+					method: 'GET',
+					pathRegex: '^/calls$',
+				});
 				armAfterPage = undefined;
 			}
 		});
@@ -98,7 +125,11 @@ describe('Agentive Voice Trigger: churn simulation', () => {
 			seeded = end;
 		};
 
-		const trigger = triggerFor(sandbox(), { events: EVENTS, options: { requestTimeout: 1 } }, proxy.url);
+		const trigger = triggerFor(
+			sandbox(),
+			{ events: EVENTS, options: { requestTimeout: 1 } },
+			proxy.url,
+		);
 		seedUpTo(activationMs);
 		const baseline = await trigger.poll();
 		expect(baseline.error).toBeUndefined();
@@ -129,7 +160,8 @@ describe('Agentive Voice Trigger: churn simulation', () => {
 				// Mostly the first page (every poll has one); sometimes a later page, mid-listing.
 				const roll = random();
 				const page = roll < 0.7 ? 0 : roll < 0.9 ? 1 : 2;
-				if (page === 0) sandbox().control.injectFault({ kind, method: 'GET', pathRegex: '^/calls$' });
+				if (page === 0)
+					sandbox().control.injectFault({ kind, method: 'GET', pathRegex: '^/calls$' });
 				else armAfterPage = { page, kind };
 				stats.faults++;
 			}
@@ -146,13 +178,20 @@ describe('Agentive Voice Trigger: churn simulation', () => {
 				continue;
 			}
 			requestsPerPoll.push(listRequests(sandbox()).length);
-			for (const call of poll.calls) emittedCount.set(String(call.unique_id), (emittedCount.get(String(call.unique_id)) ?? 0) + 1);
+			for (const call of poll.calls)
+				emittedCount.set(
+					String(call.unique_id),
+					(emittedCount.get(String(call.unique_id)) ?? 0) + 1,
+				);
 			// n8n saves static data when a poll emits; a crash loses only what came after.
 			if (poll.emitted) lastSave = trigger.savedStaticData();
 		}
 
 		const finishedAfterActivation = [...byId].filter(
-			([, call]) => call.finishAt !== undefined && call.finishAt > activationMs && EVENTS.includes(String(call.status)),
+			([, call]) =>
+				call.finishAt !== undefined &&
+				call.finishAt > activationMs &&
+				EVENTS.includes(String(call.status)),
 		);
 		const expected = new Set(finishedAfterActivation.map(([id]) => id));
 		const missed = [...expected].filter((id) => !emittedCount.has(id));

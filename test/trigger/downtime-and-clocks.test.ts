@@ -1,4 +1,14 @@
-import { finishedCall, HOUR, idsOf, liveCall, MINUTE, seed, useTriggerSandbox, trackerOf, triggerFor } from './helpers';
+import {
+	finishedCall,
+	HOUR,
+	idsOf,
+	liveCall,
+	MINUTE,
+	seed,
+	useTriggerSandbox,
+	trackerOf,
+	triggerFor,
+} from './helpers';
 
 describe('Agentive Voice Trigger: n8n down, restarts', () => {
 	const sandbox = useTriggerSandbox();
@@ -12,7 +22,13 @@ describe('Agentive Voice Trigger: n8n down, restarts', () => {
 		const ids: string[] = [];
 		for (let minute = 0; minute < 300; minute++) {
 			sandbox().control.advanceClock(MINUTE);
-			ids.push(...seed(sandbox(), [liveCall(sandbox(), 0, (minute % 10) * MINUTE, { status: minute % 2 ? 'completed' : 'failed' })]));
+			ids.push(
+				...seed(sandbox(), [
+					liveCall(sandbox(), 0, (minute % 10) * MINUTE, {
+						status: minute % 2 ? 'completed' : 'failed',
+					}),
+				]),
+			);
 		}
 		// One call started 3 hours ago and is still running: past the 60-minute lookback.
 		const [marathon] = seed(sandbox(), [liveCall(sandbox(), 3 * HOUR, HOUR)]);
@@ -68,7 +84,9 @@ describe.each([
 		seed(sandbox(), [finishedCall(sandbox(), MINUTE)]);
 		const [late] = seed(sandbox(), [liveCall(sandbox(), MINUTE, 5 * MINUTE)]);
 		await trigger.poll();
-		expect(trackerOf(trigger).latestMs).toBe(Math.floor((sandbox().control.now() - MINUTE) / 1000) * 1000);
+		expect(trackerOf(trigger).latestMs).toBe(
+			Math.floor((sandbox().control.now() - MINUTE) / 1000) * 1000,
+		);
 		sandbox().control.advanceClock(MINUTE);
 		const [fresh] = seed(sandbox(), [finishedCall(sandbox(), 0)]);
 		expect(idsOf((await trigger.poll()).calls)).toEqual([fresh]);

@@ -2,7 +2,16 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { FaultKind } from '../../sandbox';
 import type { TriggerHarness } from '../harness/poll';
-import { idsOf, listRequests, liveCall, MINUTE, seed, useTriggerSandbox, startProxy, triggerFor } from './helpers';
+import {
+	idsOf,
+	listRequests,
+	liveCall,
+	MINUTE,
+	seed,
+	useTriggerSandbox,
+	startProxy,
+	triggerFor,
+} from './helpers';
 
 /** One-second request timeout, so a hanging request fails the poll quickly. */
 const FAST = { options: { requestTimeout: 1 } };
@@ -24,57 +33,69 @@ describe('Agentive Voice Trigger: failed polls', () => {
 		await trigger.poll();
 		sandbox().control.advanceClock(3 * MINUTE);
 		const now = sandbox().control.now();
-		const fresh = seed(sandbox(), Array.from({ length: 150 }, (_, i) => ({ status: 'completed' as const, created_at: now - 60_000 + i * 100 })));
+		const fresh = seed(
+			sandbox(),
+			Array.from({ length: 150 }, (_, i) => ({
+				status: 'completed' as const,
+				created_at: now - 60_000 + i * 100,
+			})),
+		);
 		return [pending, ...fresh];
 	}
 
-	it.each(FAULTS)('a %s on the first page throws, keeps the state, and the next poll catches up', async (kind, message) => {
-		const trigger = triggerFor(sandbox(), FAST);
-		const expected = await withBacklog(trigger);
-		const before = trigger.savedStaticData();
-
-		sandbox().control.injectFault({ kind, method: 'GET', pathRegex: '^/calls$' });
-		const failed = await trigger.poll();
-		expect(failed.emitted).toBe(false);
-		expect(failed.error).toBeInstanceOf(NodeApiError);
-		expect(failed.error?.message).toMatch(message);
-		expect(trigger.savedStaticData()).toEqual(before);
-
-		const recovered = await trigger.poll();
-		expect(recovered.error).toBeUndefined();
-		expect(new Set(idsOf(recovered.calls))).toEqual(new Set(expected));
-		expect(recovered.calls).toHaveLength(expected.length);
-		expect((await trigger.poll()).emitted).toBe(false);
-	});
-
-	it.each(FAULTS)('a %s on the second page emits nothing from the first, and the next poll emits all once', async (kind) => {
-		let armed = false;
-		const proxy = await startProxy(sandbox(), (url) => {
-			if (armed && url.searchParams.get('page') === '1') {
-				armed = false;
-				sandbox().control.injectFault({ kind, method: 'GET', pathRegex: '^/calls$' });
-			}
-		});
-		try {
-			const trigger = triggerFor(sandbox(), FAST, proxy.url);
+	it.each(FAULTS)(
+		'a %s on the first page throws, keeps the state, and the next poll catches up',
+		async (kind, message) => {
+			const trigger = triggerFor(sandbox(), FAST);
 			const expected = await withBacklog(trigger);
 			const before = trigger.savedStaticData();
-			armed = true;
-			sandbox().control.clearLog();
 
+			sandbox().control.injectFault({ kind, method: 'GET', pathRegex: '^/calls$' });
 			const failed = await trigger.poll();
-			expect(failed.error).toBeInstanceOf(NodeApiError);
 			expect(failed.emitted).toBe(false);
-			expect(listRequests(sandbox()).map((entry) => entry.query.page)).toEqual(['1', '2']);
+			expect(failed.error).toBeInstanceOf(NodeApiError);
+			expect(failed.error?.message).toMatch(message);
 			expect(trigger.savedStaticData()).toEqual(before);
 
 			const recovered = await trigger.poll();
-			expect(recovered.calls).toHaveLength(expected.length);
+			expect(recovered.error).toBeUndefined();
 			expect(new Set(idsOf(recovered.calls))).toEqual(new Set(expected));
-		} finally {
-			await proxy.close();
-		}
-	});
+			expect(recovered.calls).toHaveLength(expected.length);
+			expect((await trigger.poll()).emitted).toBe(false);
+		},
+	);
+
+	it.each(FAULTS)(
+		'a %s on the second page emits nothing from the first, and the next poll emits all once',
+		async (kind) => {
+			let armed = false;
+			const proxy = await startProxy(sandbox(), (url) => {
+				if (armed && url.searchParams.get('page') === '1') {
+					armed = false;
+					sandbox().control.injectFault({ kind, method: 'GET', pathRegex: '^/calls$' });
+				}
+			});
+			try {
+				const trigger = triggerFor(sandbox(), FAST, proxy.url);
+				const expected = await withBacklog(trigger);
+				const before = trigger.savedStaticData();
+				armed = true;
+				sandbox().control.clearLog();
+
+				const failed = await trigger.poll();
+				expect(failed.error).toBeInstanceOf(NodeApiError);
+				expect(failed.emitted).toBe(false);
+				expect(listRequests(sandbox()).map((entry) => entry.query.page)).toEqual(['1', '2']);
+				expect(trigger.savedStaticData()).toEqual(before);
+
+				const recovered = await trigger.poll();
+				expect(recovered.calls).toHaveLength(expected.length);
+				expect(new Set(idsOf(recovered.calls))).toEqual(new Set(expected));
+			} finally {
+				await proxy.close();
+			}
+		},
+	);
 
 	it('a poll that starts while another is still running steps aside instead of emitting twice', async () => {
 		const trigger = triggerFor(sandbox(), FAST);

@@ -1,4 +1,13 @@
-import { finishedCall, idsOf, listRequests, liveCall, MINUTE, seed, useTriggerSandbox, triggerFor } from './helpers';
+import {
+	finishedCall,
+	idsOf,
+	listRequests,
+	liveCall,
+	MINUTE,
+	seed,
+	useTriggerSandbox,
+	triggerFor,
+} from './helpers';
 
 describe('Agentive Voice Trigger: events and filters', () => {
 	const sandbox = useTriggerSandbox();
@@ -15,7 +24,11 @@ describe('Agentive Voice Trigger: events and filters', () => {
 		await trigger.poll();
 		sandbox().control.advanceClock(2 * MINUTE);
 		const poll = await trigger.poll();
-		const byId: Record<string, string> = { [completed]: 'completed', [failed]: 'failed', [missed]: 'missed' };
+		const byId: Record<string, string> = {
+			[completed]: 'completed',
+			[failed]: 'failed',
+			[missed]: 'missed',
+		};
 		return Object.fromEntries(idsOf(poll.calls).map((id) => [id, byId[id]]));
 	}
 
@@ -23,12 +36,17 @@ describe('Agentive Voice Trigger: events and filters', () => {
 		expect(Object.values(await outcomesAfterBaseline()).sort()).toEqual(['completed', 'failed']);
 	});
 
-	it.each([['completed'], ['failed'], ['missed']])('emits only %s calls when only that event is selected', async (status) => {
-		expect(Object.values(await outcomesAfterBaseline([status]))).toEqual([status]);
-	});
+	it.each([['completed'], ['failed'], ['missed']])(
+		'emits only %s calls when only that event is selected',
+		async (status) => {
+			expect(Object.values(await outcomesAfterBaseline([status]))).toEqual([status]);
+		},
+	);
 
 	it('emits all three when all are selected', async () => {
-		expect(Object.values(await outcomesAfterBaseline(['completed', 'failed', 'missed'])).sort()).toEqual(['completed', 'failed', 'missed']);
+		expect(
+			Object.values(await outcomesAfterBaseline(['completed', 'failed', 'missed'])).sort(),
+		).toEqual(['completed', 'failed', 'missed']);
 	});
 
 	it('sends direction and number to List calls, and filters campaign_id itself', async () => {

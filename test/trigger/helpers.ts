@@ -22,18 +22,37 @@ export function useTriggerSandbox(options: SandboxOptions = {}): () => RunningSa
 }
 
 /** A trigger talking to the sandbox (or to `url`, a proxy in front of it). */
-export function triggerFor(sandbox: RunningSandbox, parameters: IDataObject = {}, url = sandbox.url): TriggerHarness {
+export function triggerFor(
+	sandbox: RunningSandbox,
+	parameters: IDataObject = {},
+	url = sandbox.url,
+): TriggerHarness {
 	return new TriggerHarness({ parameters, credentials: apiCredentials({ ...sandbox, url }) });
 }
 
 /** A call that is created `createdAgoMs` before the sandbox's now and finishes `finishInMs` from now (in progress until then). */
-export function liveCall(sandbox: RunningSandbox, createdAgoMs: number, finishInMs: number, spec: SeedCallSpec = {}): SeedCallSpec {
+export function liveCall(
+	sandbox: RunningSandbox,
+	createdAgoMs: number,
+	finishInMs: number,
+	spec: SeedCallSpec = {},
+): SeedCallSpec {
 	const now = sandbox.control.now();
-	return { status: 'completed', duration_sec: 5, ...spec, created_at: now - createdAgoMs, finishAt: now + finishInMs };
+	return {
+		status: 'completed',
+		duration_sec: 5,
+		...spec,
+		created_at: now - createdAgoMs,
+		finishAt: now + finishInMs,
+	};
 }
 
 /** A call that finished at its creation, `createdAgoMs` before now. */
-export function finishedCall(sandbox: RunningSandbox, createdAgoMs: number, spec: SeedCallSpec = {}): SeedCallSpec {
+export function finishedCall(
+	sandbox: RunningSandbox,
+	createdAgoMs: number,
+	spec: SeedCallSpec = {},
+): SeedCallSpec {
 	return { status: 'completed', ...spec, created_at: sandbox.control.now() - createdAgoMs };
 }
 
@@ -41,11 +60,14 @@ export function seed(sandbox: RunningSandbox, specs: SeedCallSpec[]): string[] {
 	return sandbox.control.seedCalls(specs).map((call) => call.unique_id);
 }
 
-export const idsOf = (calls: IDataObject[]): string[] => calls.map((call) => String(call.unique_id));
+export const idsOf = (calls: IDataObject[]): string[] =>
+	calls.map((call) => String(call.unique_id));
 
 /** GET /calls requests logged since the last clearLog(). */
 export function listRequests(sandbox: RunningSandbox): LoggedRequest[] {
-	return sandbox.control.requestLog().filter((entry) => entry.method === 'GET' && entry.path === '/calls');
+	return sandbox.control
+		.requestLog()
+		.filter((entry) => entry.method === 'GET' && entry.path === '/calls');
 }
 
 /** The tracker state the trigger keeps in its static data. */

@@ -1,5 +1,17 @@
 import type { SeedCallSpec } from '../../sandbox';
-import { finishedCall, HOUR, idsOf, listRequests, liveCall, MINUTE, nextPollLists, seed, useTriggerSandbox, trackerOf, triggerFor } from './helpers';
+import {
+	finishedCall,
+	HOUR,
+	idsOf,
+	listRequests,
+	liveCall,
+	MINUTE,
+	nextPollLists,
+	seed,
+	useTriggerSandbox,
+	trackerOf,
+	triggerFor,
+} from './helpers';
 
 describe('Agentive Voice Trigger: calls that finish after the poll that first saw them', () => {
 	const sandbox = useTriggerSandbox();
@@ -19,7 +31,11 @@ describe('Agentive Voice Trigger: calls that finish after the poll that first sa
 		sandbox().control.advanceClock(MINUTE);
 		const finished = await trigger.poll();
 		expect(idsOf(finished.calls)).toEqual([longCall]);
-		expect(finished.calls[0]).toMatchObject({ status: 'completed', end_reason: 'completed', duration_sec: 5 });
+		expect(finished.calls[0]).toMatchObject({
+			status: 'completed',
+			end_reason: 'completed',
+			duration_sec: 5,
+		});
 
 		// completed stays completed: later polls list it again and emit nothing.
 		for (let i = 0; i < 3; i++) {
@@ -41,7 +57,12 @@ describe('Agentive Voice Trigger: calls that finish after the poll that first sa
 		for (let minute = 0; minute < 50; minute++) {
 			sandbox().control.advanceClock(MINUTE);
 			const now = sandbox().control.now();
-			seed(sandbox(), Array.from({ length: 10 }, (_, i) => finishedCall(sandbox(), 0, { created_at: now - 55_000 + i * 5000 })));
+			seed(
+				sandbox(),
+				Array.from({ length: 10 }, (_, i) =>
+					finishedCall(sandbox(), 0, { created_at: now - 55_000 + i * 5000 }),
+				),
+			);
 			sandbox().control.clearLog();
 			const poll = await trigger.poll();
 			expect(poll.calls).toHaveLength(10);
@@ -71,21 +92,32 @@ describe('Agentive Voice Trigger: calls that finish after the poll that first sa
 		const specs: SeedCallSpec[] = [];
 		for (let b = 0; b < 6; b++) {
 			const base = start + b * 10 * MINUTE;
-			for (let i = 0; i < 100; i++) specs.push({ status: 'completed', created_at: base + i * 5000 });
-			if (b < 5) for (let i = 0; i < 10; i++) specs.push({ status: 'completed', created_at: base + 9 * MINUTE + i * 1000, finishAt: sandbox().control.now() + HOUR });
+			for (let i = 0; i < 100; i++)
+				specs.push({ status: 'completed', created_at: base + i * 5000 });
+			if (b < 5)
+				for (let i = 0; i < 10; i++)
+					specs.push({
+						status: 'completed',
+						created_at: base + 9 * MINUTE + i * 1000,
+						finishAt: sandbox().control.now() + HOUR,
+					});
 		}
 		seed(sandbox(), specs);
 		await trigger.poll();
 		const tracker = trackerOf(trigger);
 		expect(tracker.follow.length).toBeGreaterThan(0);
 		expect(tracker.follow.length).toBeLessThanOrEqual(3);
-		for (const call of sandbox().control.calls().filter((c) => c.status !== 'completed')) {
+		for (const call of sandbox()
+			.control.calls()
+			.filter((c) => c.status !== 'completed')) {
 			expect(nextPollLists(tracker, Date.parse(String(call.created_at)))).toBe(true);
 		}
 		sandbox().control.clearLog();
 		expect((await trigger.poll()).emitted).toBe(false);
 		// Never more than reading everything since the first burst would cost.
-		const sinceFirstBurst = sandbox().control.calls().filter((c) => Date.parse(String(c.created_at)) >= start + 9 * MINUTE).length;
+		const sinceFirstBurst = sandbox()
+			.control.calls()
+			.filter((c) => Date.parse(String(c.created_at)) >= start + 9 * MINUTE).length;
 		expect(listRequests(sandbox()).length).toBeLessThanOrEqual(Math.ceil(sinceFirstBurst / 100));
 		sandbox().control.advanceClock(HOUR);
 		expect((await trigger.poll()).calls).toHaveLength(50);

@@ -1,11 +1,23 @@
-import { finishedCall, HOUR, idsOf, listRequests, liveCall, MINUTE, seed, useTriggerSandbox, triggerFor } from './helpers';
+import {
+	finishedCall,
+	HOUR,
+	idsOf,
+	listRequests,
+	liveCall,
+	MINUTE,
+	seed,
+	useTriggerSandbox,
+	triggerFor,
+} from './helpers';
 
 describe('Agentive Voice Trigger: Fetch Test Event (manual mode)', () => {
 	const sandbox = useTriggerSandbox();
 
 	it('returns the most recent matching finished call, however old, as List calls shows it', async () => {
 		seed(sandbox(), [finishedCall(sandbox(), 30 * 24 * HOUR, { status: 'missed' })]);
-		const [recent] = seed(sandbox(), [finishedCall(sandbox(), 3 * 24 * HOUR, { status: 'completed', reference_id: 'order-1' })]);
+		const [recent] = seed(sandbox(), [
+			finishedCall(sandbox(), 3 * 24 * HOUR, { status: 'completed', reference_id: 'order-1' }),
+		]);
 		seed(sandbox(), [finishedCall(sandbox(), 10 * 24 * HOUR, { status: 'failed' })]);
 		seed(sandbox(), [liveCall(sandbox(), MINUTE, HOUR)]);
 		sandbox().control.clearLog();
@@ -13,17 +25,28 @@ describe('Agentive Voice Trigger: Fetch Test Event (manual mode)', () => {
 		const result = await triggerFor(sandbox()).fetchTestEvent();
 		expect(result.error).toBeUndefined();
 		expect(idsOf(result.calls)).toEqual([recent]);
-		const listed = sandbox().control.calls().find((call) => call.unique_id === recent);
+		const listed = sandbox()
+			.control.calls()
+			.find((call) => call.unique_id === recent);
 		expect(result.calls[0]).toEqual(listed);
 		// One request per selected event (completed, failed).
-		expect(listRequests(sandbox()).map((entry) => entry.query.status).sort()).toEqual(['completed', 'failed']);
+		expect(
+			listRequests(sandbox())
+				.map((entry) => entry.query.status)
+				.sort(),
+		).toEqual(['completed', 'failed']);
 	});
 
 	it('honours the events and the campaign filter', async () => {
-		const [missed] = seed(sandbox(), [finishedCall(sandbox(), 2 * HOUR, { status: 'missed', campaign_id: 9001 })]);
+		const [missed] = seed(sandbox(), [
+			finishedCall(sandbox(), 2 * HOUR, { status: 'missed', campaign_id: 9001 }),
+		]);
 		seed(sandbox(), [finishedCall(sandbox(), HOUR, { status: 'missed', campaign_id: 9002 })]);
 		seed(sandbox(), [finishedCall(sandbox(), MINUTE, { status: 'completed', campaign_id: 9001 })]);
-		const result = await triggerFor(sandbox(), { events: ['missed'], filters: { campaignId: 9001 } }).fetchTestEvent();
+		const result = await triggerFor(sandbox(), {
+			events: ['missed'],
+			filters: { campaignId: 9001 },
+		}).fetchTestEvent();
 		expect(idsOf(result.calls)).toEqual([missed]);
 	});
 

@@ -1,5 +1,14 @@
 import type { SeedCallSpec } from '../../sandbox';
-import { idsOf, listRequests, MINUTE, seed, useTriggerSandbox, startProxy, trackerOf, triggerFor } from './helpers';
+import {
+	idsOf,
+	listRequests,
+	MINUTE,
+	seed,
+	useTriggerSandbox,
+	startProxy,
+	trackerOf,
+	triggerFor,
+} from './helpers';
 
 describe('Agentive Voice Trigger: many calls per poll', () => {
 	const sandbox = useTriggerSandbox();
@@ -39,13 +48,22 @@ describe('Agentive Voice Trigger: many calls per poll', () => {
 			await trigger.poll();
 			sandbox().control.advanceClock(MINUTE);
 			const now = sandbox().control.now();
-			const first = seed(sandbox(), Array.from({ length: 150 }, (_, i) => ({ status: 'completed' as const, created_at: now - 60_000 + i * 100 })));
+			const first = seed(
+				sandbox(),
+				Array.from({ length: 150 }, (_, i) => ({
+					status: 'completed' as const,
+					created_at: now - 60_000 + i * 100,
+				})),
+			);
 
 			// 30 calls land right after page 1 is served: page 2 then starts 30 calls further up.
 			let injected: string[] = [];
 			burst = () => {
 				burst = () => {};
-				injected = seed(sandbox(), Array.from({ length: 30 }, () => ({ status: 'completed' as const, created_at: now })));
+				injected = seed(
+					sandbox(),
+					Array.from({ length: 30 }, () => ({ status: 'completed' as const, created_at: now })),
+				);
 			};
 			sandbox().control.clearLog();
 			const result = await trigger.poll();
@@ -66,7 +84,13 @@ describe('Agentive Voice Trigger: many calls per poll', () => {
 		for (let minute = 0; minute < 30; minute++) {
 			sandbox().control.advanceClock(MINUTE);
 			const now = sandbox().control.now();
-			seed(sandbox(), Array.from({ length: 20 }, (_, i) => ({ status: 'completed' as const, created_at: now - 59_000 + i * 3000 })));
+			seed(
+				sandbox(),
+				Array.from({ length: 20 }, (_, i) => ({
+					status: 'completed' as const,
+					created_at: now - 59_000 + i * 3000,
+				})),
+			);
 			await trigger.poll();
 		}
 		// 2 minutes of settle margin at 20 calls a minute: about 40 entries, not 600.

@@ -5,7 +5,16 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { finishedCall, idsOf, listRequests, liveCall, MINUTE, seed, useTriggerSandbox, triggerFor } from './helpers';
+import {
+	finishedCall,
+	idsOf,
+	listRequests,
+	liveCall,
+	MINUTE,
+	seed,
+	useTriggerSandbox,
+	triggerFor,
+} from './helpers';
 
 describe('Agentive Voice Trigger: bad settings', () => {
 	const sandbox = useTriggerSandbox();
@@ -63,27 +72,30 @@ describe('Agentive Voice Trigger: bad settings', () => {
 			{ ...GOOD, filters: { campaignId: 0 } },
 			'Invalid Filters › Campaign / Run ID 0: expected a whole number 1 or more',
 		],
-	])('fails the poll on %s, sends nothing and keeps the state', async (_case, parameters, message) => {
-		const trigger = triggerFor(sandbox(), GOOD);
-		const [early] = seed(sandbox(), [liveCall(sandbox(), 0, MINUTE, { direction: 'outbound' })]);
-		expect((await trigger.poll()).error).toBeUndefined();
-		const before = trigger.savedStaticData();
-		expect(Object.keys(before)).not.toHaveLength(0);
+	])(
+		'fails the poll on %s, sends nothing and keeps the state',
+		async (_case, parameters, message) => {
+			const trigger = triggerFor(sandbox(), GOOD);
+			const [early] = seed(sandbox(), [liveCall(sandbox(), 0, MINUTE, { direction: 'outbound' })]);
+			expect((await trigger.poll()).error).toBeUndefined();
+			const before = trigger.savedStaticData();
+			expect(Object.keys(before)).not.toHaveLength(0);
 
-		sandbox().control.advanceClock(2 * MINUTE);
-		trigger.setParameters(parameters);
-		sandbox().control.clearLog();
-		const poll = await trigger.poll();
-		expect(poll.error?.name).toBe('NodeOperationError');
-		expect(poll.error?.message).toBe(message);
-		expect(poll.emitted).toBe(false);
-		expect(listRequests(sandbox())).toEqual([]);
-		expect(trigger.savedStaticData()).toEqual(before);
+			sandbox().control.advanceClock(2 * MINUTE);
+			trigger.setParameters(parameters);
+			sandbox().control.clearLog();
+			const poll = await trigger.poll();
+			expect(poll.error?.name).toBe('NodeOperationError');
+			expect(poll.error?.message).toBe(message);
+			expect(poll.emitted).toBe(false);
+			expect(listRequests(sandbox())).toEqual([]);
+			expect(trigger.savedStaticData()).toEqual(before);
 
-		// Fixed, the trigger carries on from where it was: the call that finished meanwhile is emitted.
-		trigger.setParameters(GOOD);
-		expect(idsOf((await trigger.poll()).calls)).toEqual([early]);
-	});
+			// Fixed, the trigger carries on from where it was: the call that finished meanwhile is emitted.
+			trigger.setParameters(GOOD);
+			expect(idsOf((await trigger.poll()).calls)).toEqual([early]);
+		},
+	);
 
 	it('accepts a setting from an expression that yields an accepted value', async () => {
 		const trigger = triggerFor(sandbox(), {

@@ -12,7 +12,10 @@ export function operationFields(
 	operation: string,
 	properties: INodeProperties[],
 ): INodeProperties[] {
-	return updateDisplayOptions({ show: { resource: [resource], operation: [operation] } }, properties);
+	return updateDisplayOptions(
+		{ show: { resource: [resource], operation: [operation] } },
+		properties,
+	);
 }
 
 const NUMBER_FORMS =
@@ -20,7 +23,10 @@ const NUMBER_FORMS =
 const REFERENCE_ID_RULES = `At most ${REFERENCE_ID_MAX} characters; control characters are removed.`;
 
 /** The recipient's Number (required unless `overrides` say otherwise). */
-export function numberField(description: string, overrides: Partial<INodeProperties> = {}): INodeProperties {
+export function numberField(
+	description: string,
+	overrides: Partial<INodeProperties> = {},
+): INodeProperties {
 	return {
 		displayName: 'Number',
 		name: 'number',

@@ -7,9 +7,14 @@ import * as campaign from './campaign/Campaign.resource';
 import type { AgentiveVoiceMap, AgentiveVoiceResource } from './node.type';
 import * as verification from './verification/Verification.resource';
 
-type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
+type OperationExecute = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+) => Promise<INodeExecutionData[]>;
 
-const operations: { [R in AgentiveVoiceResource]: Record<AgentiveVoiceMap[R], { execute: OperationExecute }> } = {
+const operations: {
+	[R in AgentiveVoiceResource]: Record<AgentiveVoiceMap[R], { execute: OperationExecute }>;
+} = {
 	account,
 	call,
 	campaign,
@@ -22,7 +27,10 @@ function lookup(ctx: IExecuteFunctions, resource: string, operation: string): Op
 		| undefined;
 	const found = byResource?.[operation];
 	if (!found) {
-		throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	}
 	return found.execute;
 }

@@ -101,7 +101,10 @@ function parseChain(value: unknown): StoredChain | undefined {
 			e: typeof raw.e === 'string' ? raw.e : raw.x,
 			f: finite(raw.f),
 			l: finite(raw.l),
-			p: prior.length === 2 && prior[0] !== undefined && prior[1] !== undefined ? [prior[0], prior[1]] : undefined,
+			p:
+				prior.length === 2 && prior[0] !== undefined && prior[1] !== undefined
+					? [prior[0], prior[1]]
+					: undefined,
 		};
 	} catch {
 		return undefined;
@@ -128,12 +131,17 @@ function store(data: CustomData | undefined, key: string, value: string): boolea
 }
 
 /** The value to continue from: inherited in a Retry, shared with earlier nodes of this execution, or new. */
-function continueChain(stored: StoredChain | undefined, executionId: string, isRetryMode: boolean): StoredChain {
+function continueChain(
+	stored: StoredChain | undefined,
+	executionId: string,
+	isRetryMode: boolean,
+): StoredChain {
 	if (stored && stored.x !== executionId && isRetryMode) {
 		// The first of our nodes in this retry freezes what the chain placed before the retry began,
 		// so that calls this retry places itself are never taken for the original's.
 		const firstHere = stored.e !== executionId;
-		const before = stored.f === undefined ? undefined : ([stored.f, stored.l ?? stored.f] as [number, number]);
+		const before =
+			stored.f === undefined ? undefined : ([stored.f, stored.l ?? stored.f] as [number, number]);
 		return { ...stored, e: executionId, p: firstHere ? before : stored.p };
 	}
 	if (stored && stored.x === executionId) return { ...stored, e: executionId };
@@ -149,7 +157,11 @@ export function executionChainOf(ctx: IExecuteFunctions): ExecutionChain {
 	if (known) return known;
 	const data = customDataOf(ctx);
 	const executionId = String(ctx.getExecutionId?.() ?? '');
-	const current = continueChain(parseChain(data?.get(CHAIN_KEY)), executionId, modeOf(ctx) === 'retry');
+	const current = continueChain(
+		parseChain(data?.get(CHAIN_KEY)),
+		executionId,
+		modeOf(ctx) === 'retry',
+	);
 	const persisted = store(data, CHAIN_KEY, JSON.stringify(current));
 	const isRetry = current.x !== executionId;
 	const chain: ExecutionChain = {
@@ -221,7 +233,9 @@ const REASON_LETTERS: Record<string, string> = {
 	verification_failed: 'f',
 	rejected: 'r',
 };
-const LETTER_REASONS = Object.fromEntries(Object.entries(REASON_LETTERS).map(([reason, letter]) => [letter, reason]));
+const LETTER_REASONS = Object.fromEntries(
+	Object.entries(REASON_LETTERS).map(([reason, letter]) => [letter, reason]),
+);
 
 const answerKey = (target: string, code: string) => shortHash(`${target}\n${code}`);
 
@@ -231,7 +245,11 @@ function readAnswers(data: CustomData | undefined): string[] {
 }
 
 /** The answer an earlier execution of the chain gave for this request (or number) and code, if any. */
-export function answeredBefore(ctx: IExecuteFunctions, target: string, code: string): VerifyAnswer | undefined {
+export function answeredBefore(
+	ctx: IExecuteFunctions,
+	target: string,
+	code: string,
+): VerifyAnswer | undefined {
 	if (!executionChainOf(ctx).isRetry) return undefined;
 	const key = answerKey(target, code);
 	for (const entry of readAnswers(customDataOf(ctx)).reverse()) {
@@ -250,10 +268,16 @@ export function answeredBefore(ctx: IExecuteFunctions, target: string, code: str
 }
 
 /** Records an answer so that a Retry of this execution does not use another attempt on it. */
-export function recordAnswer(ctx: IExecuteFunctions, target: string, code: string, answer: VerifyAnswer): void {
+export function recordAnswer(
+	ctx: IExecuteFunctions,
+	target: string,
+	code: string,
+	answer: VerifyAnswer,
+): void {
 	const data = customDataOf(ctx);
 	if (!data) return;
-	const letter = REASON_LETTERS[answer.verified ? 'verified' : (answer.reason ?? 'rejected')] ?? 'r';
+	const letter =
+		REASON_LETTERS[answer.verified ? 'verified' : (answer.reason ?? 'rejected')] ?? 'r';
 	const entry = `${answerKey(target, code)}:${letter}:${answer.attemptsLeft ?? ''}`;
 	const entries = [...readAnswers(data), entry].slice(-MAX_VERIFY_ENTRIES);
 	store(data, VERIFY_KEY, entries.join(' '));

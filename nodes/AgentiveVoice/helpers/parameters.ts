@@ -23,8 +23,12 @@ export class ItemParameters extends FieldReader {
 
 	/** A resource locator's value (any mode), or a plain value set by expression. */
 	resourceLocator(name: string): unknown {
-		const raw = this.ctx.getNodeParameter(name, this.itemIndex, '', { extractValue: true }) as unknown;
-		return raw && typeof raw === 'object' && 'value' in raw ? (raw as { value: unknown }).value : raw;
+		const raw = this.ctx.getNodeParameter(name, this.itemIndex, '', {
+			extractValue: true,
+		}) as unknown;
+		return raw && typeof raw === 'object' && 'value' in raw
+			? (raw as { value: unknown }).value
+			: raw;
 	}
 
 	/** A resource locator holding a whole number (Campaign). */

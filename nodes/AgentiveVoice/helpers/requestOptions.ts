@@ -18,9 +18,16 @@ export function readOptions(params: ItemParameters): CollectionParameters {
 }
 
 /** Timeout (ms) and Max Rate-Limit Wait (seconds) from the Options collection, checked. */
-export function requestSettings(params: ItemParameters, options = readOptions(params)): RequestSettings {
+export function requestSettings(
+	params: ItemParameters,
+	options = readOptions(params),
+): RequestSettings {
 	const timeoutMs = options.optionalWholeNumber('timeoutMs', 'Timeout (ms)', 1);
-	const waitSec = options.optionalWholeNumber('maxRateLimitWaitSec', 'Max Rate-Limit Wait (seconds)', 0);
+	const waitSec = options.optionalWholeNumber(
+		'maxRateLimitWaitSec',
+		'Max Rate-Limit Wait (seconds)',
+		0,
+	);
 	const maxRateLimitWaitMs = (waitSec ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SEC) * 1000;
 	return { ...(timeoutMs === undefined ? {} : { timeoutMs }), maxRateLimitWaitMs };
 }
@@ -30,7 +37,10 @@ export function requestSettings(params: ItemParameters, options = readOptions(pa
  * Reference ID If Empty" is on (the default), a unique one is made so that a lost response can be
  * resolved by looking the call up instead of placing it twice.
  */
-export function placementReferenceId(params: ItemParameters, options = readOptions(params)): string | undefined {
+export function placementReferenceId(
+	params: ItemParameters,
+	options = readOptions(params),
+): string | undefined {
 	const given = params.referenceId();
 	if (given !== undefined) return given;
 	if (options.value('generateReferenceId') === false) return undefined;
@@ -46,7 +56,9 @@ export function placementReferenceId(params: ItemParameters, options = readOptio
 export function generateReferenceId(ctx: IExecuteFunctions, itemIndex: number): string {
 	const check = cleanReferenceId(chainReferenceId(ctx, itemIndex));
 	if (!check.ok || check.value === undefined) {
-		throw new NodeOperationError(ctx.getNode(), 'Could not generate a valid reference ID', { itemIndex });
+		throw new NodeOperationError(ctx.getNode(), 'Could not generate a valid reference ID', {
+			itemIndex,
+		});
 	}
 	return check.value;
 }

@@ -11,7 +11,12 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { formatApiInstant, listedReferenceId, MAX_PER_PAGE, normaliseMobileNumber } from '../../shared/apiFacts';
+import {
+	formatApiInstant,
+	listedReferenceId,
+	MAX_PER_PAGE,
+	normaliseMobileNumber,
+} from '../../shared/apiFacts';
 import { apiRequest, apiRequestFull, type Envelope } from '../../shared/transport';
 import { pages } from '../../shared/transport/pages';
 import type { CallObject } from '../../shared/types';
@@ -69,7 +74,12 @@ async function listWindow(
 		const response = await apiRequestFull(ctx, {
 			method: 'GET',
 			path: '/calls',
-			qs: { from: formatApiInstant(fromMs), to: formatApiInstant(toMs), page, per_page: MAX_PER_PAGE },
+			qs: {
+				from: formatApiInstant(fromMs),
+				to: formatApiInstant(toMs),
+				page,
+				per_page: MAX_PER_PAGE,
+			},
 			itemIndex,
 		});
 		const apiNow = dateHeaderMs(response.headers);
@@ -80,7 +90,11 @@ async function listWindow(
 	return { calls, skewMs };
 }
 
-async function scan(ctx: IExecuteFunctions, chain: ExecutionChain, itemIndex: number): Promise<PriorCalls> {
+async function scan(
+	ctx: IExecuteFunctions,
+	chain: ExecutionChain,
+	itemIndex: number,
+): Promise<PriorCalls> {
 	const window = chain.priorWindow;
 	if (!window) return new PriorCalls([]);
 	const bounds = (skewMs: number): [number, number] => [
@@ -95,7 +109,11 @@ async function scan(ctx: IExecuteFunctions, chain: ExecutionChain, itemIndex: nu
 }
 
 /** The calls the chain placed before this retry (one scan per node run, shared by its items). */
-async function priorCallsOf(ctx: IExecuteFunctions, chain: ExecutionChain, itemIndex: number): Promise<PriorCalls> {
+async function priorCallsOf(
+	ctx: IExecuteFunctions,
+	chain: ExecutionChain,
+	itemIndex: number,
+): Promise<PriorCalls> {
 	let pending = scans.get(ctx);
 	if (!pending) {
 		pending = scan(ctx, chain, itemIndex);
@@ -165,7 +183,11 @@ export async function reusePendingVerification(
 	itemIndex: number,
 	call: CallObject,
 ): Promise<Envelope | undefined> {
-	const status = await apiRequest<Envelope>(ctx, { method: 'GET', path: `/calls/${call.unique_id}`, itemIndex });
+	const status = await apiRequest<Envelope>(ctx, {
+		method: 'GET',
+		path: `/calls/${call.unique_id}`,
+		itemIndex,
+	});
 	const callStatus = typeof status.call_status === 'string' ? status.call_status : undefined;
 	if (callStatus === undefined || !LIVE_VERIFICATION.includes(callStatus)) return undefined;
 	return placedBefore(call, 'A code sent before this retry is still in flight; not sent again.', {

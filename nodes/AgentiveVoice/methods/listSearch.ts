@@ -1,4 +1,8 @@
-import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import type {
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+} from 'n8n-workflow';
 
 import type { CampaignObject } from '../../shared/types';
 import { TRIGGERABLE_CAMPAIGN_TYPES } from '../../shared/types';
@@ -21,13 +25,18 @@ export async function searchTriggerableCampaigns(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const body = await apiRequest<ListEnvelope<CampaignObject>>(this, { method: 'GET', path: '/campaigns' });
+	const body = await apiRequest<ListEnvelope<CampaignObject>>(this, {
+		method: 'GET',
+		path: '/campaigns',
+	});
 	const needle = filter?.trim().toLowerCase() ?? '';
 	const results: INodeListSearchItems[] = dataArray<CampaignObject>(body)
 		.filter((campaign) => TRIGGERABLE_CAMPAIGN_TYPES.includes(campaign.type))
 		.filter(
 			(campaign) =>
-				needle === '' || String(campaign.name).toLowerCase().includes(needle) || String(campaign.id) === needle,
+				needle === '' ||
+				String(campaign.name).toLowerCase().includes(needle) ||
+				String(campaign.id) === needle,
 		)
 		.map((campaign) => ({ name: label(campaign), value: String(campaign.id) }));
 	return { results };

@@ -27,7 +27,11 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'multiOptions',
 		required: true,
 		options: [
-			{ name: 'Call Completed', value: 'completed', description: 'The call finished after being answered' },
+			{
+				name: 'Call Completed',
+				value: 'completed',
+				description: 'The call finished after being answered',
+			},
 			{ name: 'Call Failed', value: 'failed', description: 'The call ended without connecting' },
 			{ name: 'Call Missed', value: 'missed', description: 'The call rang but was never answered' },
 		],

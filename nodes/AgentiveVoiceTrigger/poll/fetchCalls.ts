@@ -46,28 +46,49 @@ function serverFilters(settings: TriggerSettings): IDataObject {
  * one request per follow range. Calls created while paging push older ones down a page, so a call
  * can be listed twice but never skipped; the later (fresher) copy wins.
  */
-export async function listCalls(ctx: IPollFunctions, settings: TriggerSettings, plan: ListingPlan): Promise<ApiCall[]> {
+export async function listCalls(
+	ctx: IPollFunctions,
+	settings: TriggerSettings,
+	plan: ListingPlan,
+): Promise<ApiCall[]> {
 	const byId = new Map<string, ApiCall>();
 	const parts: IDataObject[] = [
 		plan.recentFromMs === undefined ? {} : { from: formatApiInstant(plan.recentFromMs) },
-		...plan.follow.map(([from, to]) => ({ from: formatApiInstant(from * 1000), to: formatApiInstant(to * 1000) })),
+		...plan.follow.map(([from, to]) => ({
+			from: formatApiInstant(from * 1000),
+			to: formatApiInstant(to * 1000),
+		})),
 	];
 	for (const bounds of parts) {
-		for (const call of await listPart(ctx, settings, bounds, plan.stopAfterMs)) byId.set(call.unique_id, call);
+		for (const call of await listPart(ctx, settings, bounds, plan.stopAfterMs))
+			byId.set(call.unique_id, call);
 	}
 	return [...byId.values()];
 }
 
-async function listPart(ctx: IPollFunctions, settings: TriggerSettings, bounds: IDataObject, stopAfterMs?: number): Promise<ApiCall[]> {
+async function listPart(
+	ctx: IPollFunctions,
+	settings: TriggerSettings,
+	bounds: IDataObject,
+	stopAfterMs?: number,
+): Promise<ApiCall[]> {
 	const calls: ApiCall[] = [];
 	let newestMs: number | undefined;
 	for await (const page of callPages(ctx, settings, bounds, MAX_PER_PAGE)) {
 		const data = page.data.filter((call) => typeof call?.unique_id === 'string');
 		calls.push(...data);
-		const createdMs = data.map((call) => parseApiInstant(call.created_at)).filter((ms): ms is number => ms !== null);
+		const createdMs = data
+			.map((call) => parseApiInstant(call.created_at))
+			.filter((ms): ms is number => ms !== null);
 		if (newestMs === undefined && createdMs.length > 0) newestMs = Math.max(...createdMs);
 		// Most recent first: once a page reaches past the lookback, older pages are not needed.
-		if (stopAfterMs !== undefined && newestMs !== undefined && createdMs.length > 0 && newestMs - Math.min(...createdMs) > stopAfterMs) break;
+		if (
+			stopAfterMs !== undefined &&
+			newestMs !== undefined &&
+			createdMs.length > 0 &&
+			newestMs - Math.min(...createdMs) > stopAfterMs
+		)
+			break;
 	}
 	return calls;
 }
@@ -76,7 +97,10 @@ async function listPart(ctx: IPollFunctions, settings: TriggerSettings, bounds: 
  * Manual mode: the most recent finished call of a selected status that matches the filters, however
  * old, so users can map its fields. One request per selected status when no campaign filter is set.
  */
-export async function latestFinishedCall(ctx: IPollFunctions, settings: TriggerSettings): Promise<ApiCall | undefined> {
+export async function latestFinishedCall(
+	ctx: IPollFunctions,
+	settings: TriggerSettings,
+): Promise<ApiCall | undefined> {
 	let best: { call: ApiCall; createdMs: number } | undefined;
 	const perPage = settings.campaignId === undefined ? 1 : MAX_PER_PAGE;
 	for (const status of settings.events) {

@@ -24,7 +24,11 @@ function matchesCampaign(call: ApiCall, settings: TriggerSettings): boolean {
  *
  * @param previous undefined for a baseline poll, which emits nothing.
  */
-export function reconcile(previous: TrackerState | undefined, calls: ApiCall[], settings: TriggerSettings): PollResult {
+export function reconcile(
+	previous: TrackerState | undefined,
+	calls: ApiCall[],
+	settings: TriggerSettings,
+): PollResult {
 	const listed = calls.map((call) => ({ call, createdMs: parseApiInstant(call.created_at) }));
 	let latestMs = previous?.latestMs ?? null;
 	for (const { createdMs } of listed) {
@@ -47,8 +51,13 @@ export function reconcile(previous: TrackerState | undefined, calls: ApiCall[], 
 		}
 	}
 
-	const listedSecs = listed.flatMap(({ createdMs }) => (createdMs === null ? [] : [toSeconds(createdMs)])).sort((a, b) => a - b);
-	const next = planNextListing(unfinishedSecs, latestMs, { secs: listedSecs, spans: spansOf(listingPlan(previous, settings)) });
+	const listedSecs = listed
+		.flatMap(({ createdMs }) => (createdMs === null ? [] : [toSeconds(createdMs)]))
+		.sort((a, b) => a - b);
+	const next = planNextListing(unfinishedSecs, latestMs, {
+		secs: listedSecs,
+		spans: spansOf(listingPlan(previous, settings)),
+	});
 	const oldestMs = oldestListed(next);
 	const kept: Record<string, number> = {};
 	for (const [id, createdSec] of seen) {

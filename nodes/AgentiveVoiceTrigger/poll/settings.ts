@@ -53,6 +53,11 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 		campaignId,
 		lookbackMs: lookbackMinutes * 60_000,
 		timeoutMs: timeoutSeconds * 1000,
-		fingerprint: JSON.stringify([sortedEvents, direction ?? null, number ?? null, campaignId ?? null]),
+		fingerprint: JSON.stringify([
+			sortedEvents,
+			direction ?? null,
+			number ?? null,
+			campaignId ?? null,
+		]),
 	};
 }

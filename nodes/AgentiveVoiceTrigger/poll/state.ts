@@ -28,15 +28,23 @@ export interface ListingPlan {
 	stopAfterMs?: number;
 }
 
-const isWholeNumber = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value);
+const isWholeNumber = (value: unknown): value is number =>
+	typeof value === 'number' && Number.isSafeInteger(value);
 const isRange = (value: unknown): value is CreatedRange =>
-	Array.isArray(value) && value.length === 2 && isWholeNumber(value[0]) && isWholeNumber(value[1]) && value[0] < value[1];
+	Array.isArray(value) &&
+	value.length === 2 &&
+	isWholeNumber(value[0]) &&
+	isWholeNumber(value[1]) &&
+	value[0] < value[1];
 
 /**
  * The stored state, or undefined when the next poll must be a baseline: first poll after
  * activation, the events or filters changed, or the stored value is not a state this version wrote.
  */
-export function readState(staticData: IDataObject, settings: TriggerSettings): TrackerState | undefined {
+export function readState(
+	staticData: IDataObject,
+	settings: TriggerSettings,
+): TrackerState | undefined {
 	const stored = staticData[STATE_KEY] as Partial<TrackerState> | undefined;
 	if (!stored || typeof stored !== 'object' || stored.v !== 1) return undefined;
 	if (stored.fingerprint !== settings.fingerprint) return undefined;
@@ -62,7 +70,10 @@ export function settledBefore(latestMs: number | null): number | undefined {
  * Listing only those spans, not everything since the oldest unfinished call, keeps one long or
  * stuck call from making every poll re-read hours of finished calls.
  */
-export function listingPlan(previous: TrackerState | undefined, settings: TriggerSettings): ListingPlan {
+export function listingPlan(
+	previous: TrackerState | undefined,
+	settings: TriggerSettings,
+): ListingPlan {
 	if (!previous) return { follow: [], stopAfterMs: settings.lookbackMs };
 	return { recentFromMs: previous.recentFromMs ?? undefined, follow: previous.follow };
 }
@@ -75,13 +86,15 @@ export interface Listed {
 
 /** The spans a plan lists, in epoch seconds ([from, to), unbounded as ±Infinity). */
 export function spansOf(plan: ListingPlan): CreatedRange[] {
-	const recentFrom = plan.recentFromMs === undefined ? Number.NEGATIVE_INFINITY : plan.recentFromMs / 1000;
+	const recentFrom =
+		plan.recentFromMs === undefined ? Number.NEGATIVE_INFINITY : plan.recentFromMs / 1000;
 	return [...plan.follow, [recentFrom, Number.POSITIVE_INFINITY]];
 }
 
 /** Calls listed in [from, to), or Infinity when this poll did not list all of that span. */
 function callsBetween(listed: Listed, from: number, to: number): number {
-	if (!listed.spans.some(([start, end]) => start <= from && to <= end)) return Number.POSITIVE_INFINITY;
+	if (!listed.spans.some(([start, end]) => start <= from && to <= end))
+		return Number.POSITIVE_INFINITY;
 	const firstAtOrAfter = (sec: number): number => {
 		let lo = 0;
 		let hi = listed.secs.length;
@@ -114,7 +127,9 @@ export function planNextListing(
 		.map((sec) => [sec, sec + 1]);
 	parts.push([settled / 1000, Number.POSITIVE_INFINITY]);
 	// gaps[i]: calls between parts[i - 1] and parts[i]; merging keeps the other gaps as they are.
-	const gaps = parts.map((part, i) => (i === 0 ? 0 : callsBetween(listed, parts[i - 1][1], part[0])));
+	const gaps = parts.map((part, i) =>
+		i === 0 ? 0 : callsBetween(listed, parts[i - 1][1], part[0]),
+	);
 	const merge = (i: number) => {
 		parts.splice(i - 1, 2, [parts[i - 1][0], parts[i][1]]);
 		gaps.splice(i, 1);
@@ -136,7 +151,10 @@ export function planNextListing(
  * Where the next poll's listing starts: nothing older can be listed again, now or later (a later
  * range only ever joins calls that are followed now), so `seen` forgets what is older.
  */
-export function oldestListed(plan: { recentFromMs: number | null; follow: CreatedRange[] }): number | undefined {
+export function oldestListed(plan: {
+	recentFromMs: number | null;
+	follow: CreatedRange[];
+}): number | undefined {
 	if (plan.follow.length > 0) return plan.follow[0][0] * 1000;
 	return plan.recentFromMs ?? undefined;
 }

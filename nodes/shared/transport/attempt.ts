@@ -25,7 +25,6 @@ export interface Watch {
 
 const watches = new WeakMap<BodyStream, Watch>();
 
-
 /** The stall watch of a streamed body, if it has one. */
 export function watchOf(stream: BodyStream): Watch | undefined {
 	return watches.get(stream);
@@ -60,7 +59,9 @@ export function watchStream(stream: BodyStream, idleMs: number): BodyStream {
 			if (dueInMs <= 0) {
 				watch.stalled = true;
 				// ETIMEDOUT, so a stalled error body reads as "no response in time", like a timeout.
-				stream.destroy(Object.assign(new Error('The response body stalled'), { code: 'ETIMEDOUT' }));
+				stream.destroy(
+					Object.assign(new Error('The response body stalled'), { code: 'ETIMEDOUT' }),
+				);
 				return;
 			}
 			try {
@@ -114,7 +115,11 @@ function decodeBody(body: unknown): unknown {
  * envelope), so every policy above sees an error body exactly as with JSON, and a read retry
  * only ever repeats a request whose body was never handed over.
  */
-export async function sendOnce(ctx: ApiContext, baseUrl: string, request: ApiRequest): Promise<AttemptResult> {
+export async function sendOnce(
+	ctx: ApiContext,
+	baseUrl: string,
+	request: ApiRequest,
+): Promise<AttemptResult> {
 	const streamed = request.encoding === 'stream';
 	const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const options: IHttpRequestOptions = {

@@ -32,7 +32,10 @@ export async function consumeStream<T>(
 		// A socket closed for being idle (by n8n's HTTP stack) is a stall too, not a drop.
 		const quietMs = watch ? Date.now() - watch.lastDataAt : 0;
 		const stalled = !!watch && (watch.stalled || quietMs >= watch.idleMs * STALL_TOLERANCE);
-		const reason = stalled && watch ? `no data arrived for ${Math.ceil(watch.idleMs / 1000)} s` : 'the connection was dropped';
+		const reason =
+			stalled && watch
+				? `no data arrived for ${Math.ceil(watch.idleMs / 1000)} s`
+				: 'the connection was dropped';
 		throw downloadInterrupted(ctx.getNode(), reason, watch?.bytes ?? 0, itemIndex);
 	}
 }

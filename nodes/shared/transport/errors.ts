@@ -26,14 +26,19 @@ function adviceFor(statusCode: number, body: unknown): string {
 	if (statusCode === 429 && !isAccountRateLimit(statusCode, body)) {
 		return 'This number has had too many verification calls in a short window. Wait several minutes before sending it another code; the node does not retry this.';
 	}
-	if (statusCode === 429) return 'Slow down: the API allows 120 requests per minute per account. Retry shortly.';
+	if (statusCode === 429)
+		return 'Slow down: the API allows 120 requests per minute per account. Retry shortly.';
 	if (statusCode === 404) return 'Check the id: it must belong to this account.';
 	if (statusCode >= 500) return 'A temporary problem at Agentive Voice. Retry after a short pause.';
 	return 'Check the fields of this item against the message above.';
 }
 
 export function readDetails(body: unknown): string | undefined {
-	if (body && typeof body === 'object' && typeof (body as { details?: unknown }).details === 'string') {
+	if (
+		body &&
+		typeof body === 'object' &&
+		typeof (body as { details?: unknown }).details === 'string'
+	) {
 		return (body as { details: string }).details;
 	}
 	return undefined;
@@ -123,7 +128,11 @@ export function networkError(
 	return new NodeApiError(
 		node,
 		{ kind: 'network' },
-		{ message: `Could not reach the Agentive Voice API: ${describeNetworkCode(code)}`, description: advice, itemIndex },
+		{
+			message: `Could not reach the Agentive Voice API: ${describeNetworkCode(code)}`,
+			description: advice,
+			itemIndex,
+		},
 	);
 }
 
@@ -160,20 +169,36 @@ export function rateLimitWaitExceeded(
 }
 
 /** A POST that is not safe to repeat got no definite answer. */
-export function unknownOutcomeNotRetried(node: INode, problem: string, path: string, itemIndex?: number): NodeApiError {
-	let advice = 'It was not retried automatically because repeating it may not be safe. Check the result before retrying.';
+export function unknownOutcomeNotRetried(
+	node: INode,
+	problem: string,
+	path: string,
+	itemIndex?: number,
+): NodeApiError {
+	let advice =
+		'It was not retried automatically because repeating it may not be safe. Check the result before retrying.';
 	if (path.startsWith('/otp/send')) {
 		advice =
 			'The code may already be on its way, so it was not sent again. Check the request with Get Call Status or wait for the call; sending again issues a fresh code and calls the number a second time.';
 	} else if (path.startsWith('/otp/verify')) {
 		advice =
-			'It was not retried: every verify attempt counts against the request\'s attempt limit, even one whose answer was lost.';
+			"It was not retried: every verify attempt counts against the request's attempt limit, even one whose answer was lost.";
 	}
-	return transportError(node, 'outcome_unknown', `No definite answer from Agentive Voice (${problem}); the request may have been processed`, advice, itemIndex);
+	return transportError(
+		node,
+		'outcome_unknown',
+		`No definite answer from Agentive Voice (${problem}); the request may have been processed`,
+		advice,
+		itemIndex,
+	);
 }
 
 /** A call placement without a reference_id got no definite answer: never retried. */
-export function placementNotRetried(node: INode, problem: string, itemIndex?: number): NodeApiError {
+export function placementNotRetried(
+	node: INode,
+	problem: string,
+	itemIndex?: number,
+): NodeApiError {
 	return transportError(
 		node,
 		'outcome_unknown',
@@ -184,7 +209,12 @@ export function placementNotRetried(node: INode, problem: string, itemIndex?: nu
 }
 
 /** The call may have been placed and the lookup could not tell. */
-export function placementOutcomeUnknown(node: INode, problem: string, referenceId: string, itemIndex?: number): NodeApiError {
+export function placementOutcomeUnknown(
+	node: INode,
+	problem: string,
+	referenceId: string,
+	itemIndex?: number,
+): NodeApiError {
 	return transportError(
 		node,
 		'outcome_unknown',
@@ -212,7 +242,12 @@ export function placementFailed(
 }
 
 /** A streamed download failed after its body had started to arrive: the body cannot be re-read. */
-export function downloadInterrupted(node: INode, reason: string, bytes: number, itemIndex?: number): NodeApiError {
+export function downloadInterrupted(
+	node: INode,
+	reason: string,
+	bytes: number,
+	itemIndex?: number,
+): NodeApiError {
 	return transportError(
 		node,
 		'download_interrupted',

@@ -39,7 +39,10 @@ export type { Page } from './pages';
 export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
 /** A response body read as it arrives (encoding 'stream'): what n8n's binary helpers accept. */
-export type BodyStream = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
+export type BodyStream = Exclude<
+	Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
+	Buffer
+>;
 
 /** The envelope every JSON response carries (spec: "Response envelope"). */
 export interface Envelope extends IDataObject {
@@ -117,7 +120,9 @@ export async function apiRequestFull<T = IDataObject>(
 	request: ApiRequest,
 ): Promise<ApiResponse<T>> {
 	const session = await sessionFor(ctx);
-	const budget = new WaitBudget(request.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SEC * 1000);
+	const budget = new WaitBudget(
+		request.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SEC * 1000,
+	);
 	const mode = retryModeOf(request);
 	const response =
 		mode === 'placement'
@@ -150,7 +155,11 @@ export function listPages<T>(
 ): AsyncGenerator<Page<T>> {
 	return pages<T>(
 		async (page) =>
-			await apiRequest(ctx, { ...request, method: 'GET', qs: { ...request.qs, page, per_page: perPage } }),
+			await apiRequest(ctx, {
+				...request,
+				method: 'GET',
+				qs: { ...request.qs, page, per_page: perPage },
+			}),
 		maxPages,
 	);
 }

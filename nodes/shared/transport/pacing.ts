@@ -37,7 +37,12 @@ export async function sessionFor(ctx: ApiContext): Promise<Session> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
 	const accountKey = `${baseUrl} ${String(credentials.publishableKey ?? '')}`;
-	const session: Session = { baseUrl, window: accountWindowFor(accountKey, Date.now()), placedIds: new Set(), started: false };
+	const session: Session = {
+		baseUrl,
+		window: accountWindowFor(accountKey, Date.now()),
+		placedIds: new Set(),
+		started: false,
+	};
 	sessions.set(ctx, session);
 	return session;
 }
@@ -131,15 +136,19 @@ function retryAfterMs(headers: LowerHeaders, now: number): number | undefined {
 
 /** Reads the rate-limit headers defensively: a missing or malformed header is simply absent. */
 export function readRateLimitHeaders(raw: Headers, now: number): RateLimitInfo {
-	const headers: LowerHeaders = new Map(Object.entries(raw).map(([name, value]) => [name.toLowerCase(), value]));
+	const headers: LowerHeaders = new Map(
+		Object.entries(raw).map(([name, value]) => [name.toLowerCase(), value]),
+	);
 	const info: RateLimitInfo = {};
 	const limit = field(headers, 'limit');
 	if (limit !== undefined && limit > 0) info.limit = limit;
 	const remaining = field(headers, 'remaining');
-	if (remaining !== undefined && (info.limit === undefined || remaining <= info.limit)) info.remaining = remaining;
+	if (remaining !== undefined && (info.limit === undefined || remaining <= info.limit))
+		info.remaining = remaining;
 	const reset = field(headers, 'reset');
 	if (reset !== undefined) {
-		info.resetSec = reset > EPOCH_SECONDS_THRESHOLD ? Math.max(0, Math.ceil((reset * 1000 - now) / 1000)) : reset;
+		info.resetSec =
+			reset > EPOCH_SECONDS_THRESHOLD ? Math.max(0, Math.ceil((reset * 1000 - now) / 1000)) : reset;
 	}
 	const retryAfter = retryAfterMs(headers, now);
 	if (retryAfter !== undefined) info.retryAfterMs = retryAfter;
@@ -211,7 +220,12 @@ export class AccountWindow {
 	/** When shared: the wait that spaces the rest of the budget evenly until the reset. */
 	private spreadWait(now: number): number {
 		if (!(this.sharedNow || this.sharedBefore)) return 0;
-		if (this.remaining === undefined || this.resetAt === undefined || this.lastClaimAt === undefined) return 0;
+		if (
+			this.remaining === undefined ||
+			this.resetAt === undefined ||
+			this.lastClaimAt === undefined
+		)
+			return 0;
 		const spacing = (this.resetAt - now) / Math.max(1, this.remaining);
 		return Math.max(0, Math.ceil(this.lastClaimAt + spacing - now));
 	}
@@ -239,7 +253,11 @@ export class AccountWindow {
 		// window we knew was spent is not evidence of that).
 		const unexpected429 = rateLimited && (this.remaining === undefined || this.remaining >= 0);
 		// Requests still in flight may not be counted in this answer yet: assume they are spent.
-		const remaining = rateLimited ? 0 : info.remaining === undefined ? undefined : Math.max(0, info.remaining - this.inFlight);
+		const remaining = rateLimited
+			? 0
+			: info.remaining === undefined
+				? undefined
+				: Math.max(0, info.remaining - this.inFlight);
 		if (info.resetSec !== undefined) this.learnWindow(info.resetSec, remaining, sentAt, receivedAt);
 		else if (remaining !== undefined && this.resetAt !== undefined) this.lower(remaining);
 		if (rateLimited) {
@@ -247,7 +265,10 @@ export class AccountWindow {
 			if (unexpected429) this.sharedNow = true;
 			// Retry-After is the server's explicit instruction: never come back sooner.
 			if (info.retryAfterMs !== undefined) {
-				this.resetAt = Math.max(this.resetAt ?? 0, receivedAt + info.retryAfterMs + RESET_MARGIN_MS);
+				this.resetAt = Math.max(
+					this.resetAt ?? 0,
+					receivedAt + info.retryAfterMs + RESET_MARGIN_MS,
+				);
 			}
 		}
 	}
@@ -257,11 +278,17 @@ export class AccountWindow {
 	 * is exact, so a lower server count means another client spent some of the budget.
 	 */
 	private lower(remaining: number): void {
-		if (this.remaining !== undefined && remaining < this.remaining && this.inFlight === 0) this.sharedNow = true;
+		if (this.remaining !== undefined && remaining < this.remaining && this.inFlight === 0)
+			this.sharedNow = true;
 		this.remaining = Math.min(this.remaining ?? remaining, remaining);
 	}
 
-	private learnWindow(resetSec: number, remaining: number | undefined, sentAt: number, receivedAt: number): void {
+	private learnWindow(
+		resetSec: number,
+		remaining: number | undefined,
+		sentAt: number,
+		receivedAt: number,
+	): void {
 		const upper = receivedAt + resetSec * 1000 + RESET_MARGIN_MS;
 		const lower = sentAt + Math.max(0, resetSec - 1) * 1000;
 		if (this.resetAt !== undefined && lower >= this.resetAt) {
@@ -272,7 +299,12 @@ export class AccountWindow {
 			this.sharedNow = false;
 			return;
 		}
-		if (remaining !== undefined && this.remaining !== undefined && remaining > this.remaining && this.inFlight === 0) {
+		if (
+			remaining !== undefined &&
+			this.remaining !== undefined &&
+			remaining > this.remaining &&
+			this.inFlight === 0
+		) {
 			// With nothing in flight the server's count is exact: ours was too pessimistic (an
 			// uncounted request, a window that reset early, a restarted server). Take the server's.
 			this.resetAt = upper;
@@ -303,7 +335,8 @@ export function accountWindowFor(accountKey: string, now: number): AccountWindow
 	let window = windows.get(accountKey);
 	if (window) return window;
 	if (windows.size >= SWEEP_ABOVE) {
-		for (const [key, entry] of windows) if (entry.resetAt === undefined || entry.resetAt < now) windows.delete(key);
+		for (const [key, entry] of windows)
+			if (entry.resetAt === undefined || entry.resetAt < now) windows.delete(key);
 	}
 	window = new AccountWindow();
 	windows.set(accountKey, window);
@@ -347,7 +380,12 @@ async function waitOnWindow(ctx: ApiContext, session: Session, ms: number): Prom
 }
 
 /** Waits until the account window has room for one more request, and claims it. */
-async function waitForSlot(ctx: ApiContext, session: Session, budget: WaitBudget, itemIndex?: number): Promise<void> {
+async function waitForSlot(
+	ctx: ApiContext,
+	session: Session,
+	budget: WaitBudget,
+	itemIndex?: number,
+): Promise<void> {
 	for (;;) {
 		const waitMs = session.window.claim(Date.now(), !session.started);
 		session.started = true;
@@ -383,7 +421,12 @@ export async function exchange(
 		const { response } = result;
 		const receivedAt = Date.now();
 		const limited = isAccountRateLimit(response.statusCode, response.body);
-		session.window.observe(readRateLimitHeaders(response.headers, receivedAt), sentAt, receivedAt, limited);
+		session.window.observe(
+			readRateLimitHeaders(response.headers, receivedAt),
+			sentAt,
+			receivedAt,
+			limited,
+		);
 		if (!limited) return result;
 
 		let waitMs = session.window.msUntilReset(Date.now());

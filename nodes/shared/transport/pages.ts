@@ -17,9 +17,12 @@ export interface Page<T> {
 /** Whether a page after `page` exists: only when the response's pagination.total_pages says so. */
 export function hasNextPage(body: unknown, page: number, count: number): boolean {
 	if (count === 0) return false;
-	const pagination = body && typeof body === 'object' ? (body as { pagination?: unknown }).pagination : undefined;
+	const pagination =
+		body && typeof body === 'object' ? (body as { pagination?: unknown }).pagination : undefined;
 	const totalPages =
-		pagination && typeof pagination === 'object' ? (pagination as { total_pages?: unknown }).total_pages : undefined;
+		pagination && typeof pagination === 'object'
+			? (pagination as { total_pages?: unknown }).total_pages
+			: undefined;
 	return typeof totalPages === 'number' && page < totalPages;
 }
 

@@ -80,7 +80,13 @@ async function searchOnce(
 	const fetchPage = async (page: number): Promise<unknown> => {
 		const qs: IDataObject = { per_page: MAX_PER_PAGE, page };
 		if (target.number) qs.number = target.number;
-		const request: ApiRequest = { method: 'GET', path: '/calls', qs, itemIndex, timeoutMs: target.timeoutMs };
+		const request: ApiRequest = {
+			method: 'GET',
+			path: '/calls',
+			qs,
+			itemIndex,
+			timeoutMs: target.timeoutMs,
+		};
 		const result = await exchange(ctx, session, request, budget);
 		if (unknownOutcomeOf(result, true) || result.kind !== 'response') {
 			failed = 'retry';
@@ -97,14 +103,17 @@ async function searchOnce(
 	for await (const { page, data, more } of pages<IDataObject>(fetchPage, LOOKUP_MAX_PAGES)) {
 		if (failed) return failed;
 		if (page === 1) {
-			const created = data.map((call) => parseApiInstant(call.created_at)).filter((ms): ms is number => ms !== null);
+			const created = data
+				.map((call) => parseApiInstant(call.created_at))
+				.filter((ms): ms is number => ms !== null);
 			const elapsedMs = Date.now() - target.startedAt;
 			if (created.length > 0) windowStartMs = Math.max(...created) - elapsedMs - RECENT_MARGIN_MS;
 		}
 		for (const call of data) {
 			const createdMs = parseApiInstant(call.created_at);
 			// Most recent first: everything from here on is older than any call this item placed.
-			if (windowStartMs !== undefined && createdMs !== null && createdMs < windowStartMs) return undefined;
+			if (windowStartMs !== undefined && createdMs !== null && createdMs < windowStartMs)
+				return undefined;
 			if (
 				typeof call.unique_id === 'string' &&
 				listedReferenceId(call.reference_id) === target.referenceId &&
@@ -148,7 +157,9 @@ export async function placeWithRecovery(
 ): Promise<ApiResponse> {
 	const node = ctx.getNode();
 	const { itemIndex } = request;
-	const referenceId = listedReferenceId(request.placement?.referenceId ?? request.body?.reference_id);
+	const referenceId = listedReferenceId(
+		request.placement?.referenceId ?? request.body?.reference_id,
+	);
 	const number = String(request.placement?.number ?? request.body?.number ?? '');
 	const startedAt = Date.now();
 	let last: UnknownOutcome | undefined;
@@ -171,13 +182,25 @@ export async function placeWithRecovery(
 		} catch (error) {
 			throwIfCancelled(ctx);
 			const reason = error instanceof Error ? error.message : 'the lookup failed';
-			throw placementOutcomeUnknown(node, `${last.summary}; lookup: ${reason}`, referenceId, itemIndex);
+			throw placementOutcomeUnknown(
+				node,
+				`${last.summary}; lookup: ${reason}`,
+				referenceId,
+				itemIndex,
+			);
 		}
-		if (found === 'unknown') throw placementOutcomeUnknown(node, last.summary, referenceId, itemIndex);
+		if (found === 'unknown')
+			throw placementOutcomeUnknown(node, last.summary, referenceId, itemIndex);
 		if (found) {
 			session.placedIds.add(found.unique_id);
 			return recovered(found);
 		}
 	}
-	throw placementFailed(node, last?.summary ?? 'no definite answer', referenceId ?? '', PLACEMENT_ATTEMPTS, itemIndex);
+	throw placementFailed(
+		node,
+		last?.summary ?? 'no definite answer',
+		referenceId ?? '',
+		PLACEMENT_ATTEMPTS,
+		itemIndex,
+	);
 }

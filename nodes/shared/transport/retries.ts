@@ -31,7 +31,10 @@ function hasEnvelope(body: unknown): boolean {
  * envelope, or a 4xx: the request was refused). 5xx and 408 count as unknown, as does a 2xx whose
  * JSON body is unreadable (a proxy page rather than the API).
  */
-export function unknownOutcomeOf(result: AttemptResult, expectsJson: boolean): UnknownOutcome | undefined {
+export function unknownOutcomeOf(
+	result: AttemptResult,
+	expectsJson: boolean,
+): UnknownOutcome | undefined {
 	if (result.kind === 'no-response') {
 		return { summary: describeNetworkCode(result.code), mayStillBeRunning: true };
 	}
@@ -114,5 +117,10 @@ export async function sendWithoutRetry(
 	const result = await exchange(ctx, session, request, budget);
 	if (result.kind === 'response') return result.response;
 	if (request.method === 'GET') throw networkError(ctx.getNode(), result.code, request.itemIndex);
-	throw unknownOutcomeNotRetried(ctx.getNode(), describeNetworkCode(result.code), request.path, request.itemIndex);
+	throw unknownOutcomeNotRetried(
+		ctx.getNode(),
+		describeNetworkCode(result.code),
+		request.path,
+		request.itemIndex,
+	);
 }

@@ -5,7 +5,11 @@ const sandbox = useSandbox();
 
 describe('Account › Get Balance', () => {
 	it('outputs balance_inr and currency from GET /account, once per input item', async () => {
-		const result = await runNode(sandbox(), { resource: 'account', operation: 'getBalance' }, { items: [{}, {}] });
+		const result = await runNode(
+			sandbox(),
+			{ resource: 'account', operation: 'getBalance' },
+			{ items: [{}, {}] },
+		);
 		expect(jsonOf(result.items)).toEqual([
 			{ balance_inr: 1842.5, currency: 'INR' },
 			{ balance_inr: 1842.5, currency: 'INR' },

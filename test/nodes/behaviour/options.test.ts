@@ -5,7 +5,11 @@ import { jsonOf, nodeErrorOf, runNode } from '../helpers';
 describe('Options › Max Rate-Limit Wait', () => {
 	let sandbox: RunningSandbox;
 	beforeAll(async () => {
-		sandbox = await startSandbox({ port: 0, clock: { mode: 'manual' }, rateLimit: { limit: 1, windowMs: 60_000 } });
+		sandbox = await startSandbox({
+			port: 0,
+			clock: { mode: 'manual' },
+			rateLimit: { limit: 1, windowMs: 60_000 },
+		});
 	});
 	afterAll(async () => sandbox.close());
 
@@ -32,7 +36,12 @@ describe('Options › Timeout (ms)', () => {
 	it('a request the server never answers fails as "no response in time", sent once', async () => {
 		sandbox.control.injectFault({ kind: 'hang', method: 'POST', path: '/otp/send' });
 		const error = nodeErrorOf(
-			await runNode(sandbox, { resource: 'verification', operation: 'sendCode', number: '9812345678', options: { timeoutMs: 500 } }),
+			await runNode(sandbox, {
+				resource: 'verification',
+				operation: 'sendCode',
+				number: '9812345678',
+				options: { timeoutMs: 500 },
+			}),
 		);
 		expect(error.message).toMatch(/no response in time/);
 		expect(sandbox.control.requestLog()).toHaveLength(1);

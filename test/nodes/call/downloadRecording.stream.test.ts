@@ -18,14 +18,26 @@ import { MAGIC_NUMBERS } from '../../../sandbox';
 import { apiRequests, nodeErrorOf, runNode, useSandbox } from '../helpers';
 
 /** n8n-core's own copy of @n8n/di (it differs from the top-level one), which holds its services. */
-const { Container } = createRequire(require.resolve('n8n-core'))('@n8n/di') as { Container: typeof DiContainer };
+const { Container } = createRequire(require.resolve('n8n-core'))('@n8n/di') as {
+	Container: typeof DiContainer;
+};
 
 const sandbox = useSandbox();
 
-const download = (parameters: Record<string, unknown>) => ({ resource: 'call', operation: 'downloadRecording', ...parameters });
+const download = (parameters: Record<string, unknown>) => ({
+	resource: 'call',
+	operation: 'downloadRecording',
+	...parameters,
+});
 
 async function finishedCall(): Promise<string> {
-	const placed = await runNode(sandbox(), { resource: 'call', operation: 'place', callType: 'audio_blast', number: MAGIC_NUMBERS.answered, audioId: 12 });
+	const placed = await runNode(sandbox(), {
+		resource: 'call',
+		operation: 'place',
+		callType: 'audio_blast',
+		number: MAGIC_NUMBERS.answered,
+		audioId: 12,
+	});
 	sandbox().control.advanceClock(10 * 60_000);
 	return placed.items[0].json.unique_id as string;
 }
@@ -47,7 +59,7 @@ const bytesOf = async (binary: IBinaryData | undefined): Promise<Buffer> => {
 describe('Download Recording hands n8n a stream', () => {
 	afterEach(() => jest.restoreAllMocks());
 
-	it('the body reaches n8n\'s binary store as a stream, not a buffer', async () => {
+	it("the body reaches n8n's binary store as a stream, not a buffer", async () => {
 		const uniqueId = await finishedCall();
 		const store = jest.spyOn(BinaryDataService.prototype, 'store');
 		const result = await runNode(sandbox(), download({ uniqueId }));
@@ -68,21 +80,34 @@ describe('Download Recording hands n8n a stream', () => {
 		sandbox().control.injectFault({ kind: 'status503', method: 'GET', path: recordingPath });
 		sandbox().control.injectFault({ kind: 'reset', method: 'GET', path: recordingPath });
 		sandbox().control.clearLog();
-		const result = await runNode(sandbox(), download({ uniqueId, options: { rangeStart: 100, rangeEnd: 199 } }));
+		const result = await runNode(
+			sandbox(),
+			download({ uniqueId, options: { rangeStart: 100, rangeEnd: 199 } }),
+		);
 		expect(result.error).toBeUndefined();
-		expect(apiRequests(sandbox(), 'GET', recordingPath).map((entry) => entry.status)).toEqual([503, 0, 206]);
+		expect(apiRequests(sandbox(), 'GET', recordingPath).map((entry) => entry.status)).toEqual([
+			503, 0, 206,
+		]);
 		const bytes = await bytesOf(result.items[0].binary?.data);
 		expect(bytes.equals((await recordingBytes(uniqueId)).subarray(100, 200))).toBe(true);
 		expect(result.items[0].json).toMatchObject({ partial: true, size_bytes: 100 });
 	});
 
-	it('an error answer is still read as the API\'s envelope (the 404 is not retried)', async () => {
-		const placed = await runNode(sandbox(), { resource: 'call', operation: 'place', callType: 'audio_blast', number: MAGIC_NUMBERS.noAnswer, audioId: 12 });
+	it("an error answer is still read as the API's envelope (the 404 is not retried)", async () => {
+		const placed = await runNode(sandbox(), {
+			resource: 'call',
+			operation: 'place',
+			callType: 'audio_blast',
+			number: MAGIC_NUMBERS.noAnswer,
+			audioId: 12,
+		});
 		sandbox().control.advanceClock(10 * 60_000);
 		sandbox().control.clearLog();
 		const uniqueId = placed.items[0].json.unique_id as string;
 		const error = nodeErrorOf(await runNode(sandbox(), download({ uniqueId })));
-		expect(error.message).toBe('Agentive Voice API error 404: No recording is available for this call.');
+		expect(error.message).toBe(
+			'Agentive Voice API error 404: No recording is available for this call.',
+		);
 		expect(apiRequests(sandbox(), 'GET')).toHaveLength(1);
 	});
 });
@@ -102,7 +127,9 @@ interface BodyPlan {
 
 const SECRET = 'sk_test_streaming_secret_d41d8cd98f00b204';
 
-async function startRecordingServer(plan: BodyPlan): Promise<{ url: string; requests: () => number; close(): Promise<void> }> {
+async function startRecordingServer(
+	plan: BodyPlan,
+): Promise<{ url: string; requests: () => number; close(): Promise<void> }> {
 	let requests = 0;
 	const body = Buffer.alloc(plan.totalBytes, 7);
 	const server = http.createServer((_req, res) => {
@@ -140,42 +167,67 @@ describe('a body that breaks off part-way', () => {
 		{
 			name: 'a connection dropped mid-body',
 			plan: { totalBytes: 20_000, sendBytes: 8_000, chunks: 2, everyMs: 20, then: 'drop' },
-			expected: /^The download from Agentive Voice was interrupted after 8000 bytes: the connection was dropped$/,
+			expected:
+				/^The download from Agentive Voice was interrupted after 8000 bytes: the connection was dropped$/,
 		},
 		{
 			name: 'a body that stops arriving (longer than the Timeout)',
 			plan: { totalBytes: 20_000, sendBytes: 8_000, chunks: 2, everyMs: 20, then: 'stall' },
-			expected: /^The download from Agentive Voice was interrupted after 8000 bytes: no data arrived for 1 s$/,
+			expected:
+				/^The download from Agentive Voice was interrupted after 8000 bytes: no data arrived for 1 s$/,
 		},
 	];
 
-	it.each(cases)('$name fails the item cleanly, is not retried, and never shows the secret', async ({ plan, expected }) => {
-		const server = await startRecordingServer(plan);
-		try {
-			const result = await runNode(sandbox(), download({ uniqueId: 'run_77', options: { timeoutMs: 1000 } }), {
-				credentials: { url: server.url, apiKey: 'pk_test_stream', apiSecret: SECRET },
-				continueOnFail: true,
-			});
-			const json = result.items[0].json;
-			expect(json.error).toMatch(expected);
-			expect(json.details).toMatch(/Nothing was saved/);
-			expect(result.items[0].binary).toBeUndefined();
-			expect(server.requests()).toBe(1);
-			expect(JSON.stringify(result.run)).not.toContain(SECRET);
-		} finally {
-			await server.close();
-		}
-	});
+	it.each(cases)(
+		'$name fails the item cleanly, is not retried, and never shows the secret',
+		async ({ plan, expected }) => {
+			const server = await startRecordingServer(plan);
+			try {
+				const result = await runNode(
+					sandbox(),
+					download({ uniqueId: 'run_77', options: { timeoutMs: 1000 } }),
+					{
+						credentials: { url: server.url, apiKey: 'pk_test_stream', apiSecret: SECRET },
+						continueOnFail: true,
+					},
+				);
+				const json = result.items[0].json;
+				expect(json.error).toMatch(expected);
+				expect(json.details).toMatch(/Nothing was saved/);
+				expect(result.items[0].binary).toBeUndefined();
+				expect(server.requests()).toBe(1);
+				expect(JSON.stringify(result.run)).not.toContain(SECRET);
+			} finally {
+				await server.close();
+			}
+		},
+	);
 
 	it('a slow but steady body is not cut off, even when it takes longer than the Timeout', async () => {
-		const server = await startRecordingServer({ totalBytes: 8_000, sendBytes: 8_000, chunks: 8, everyMs: 250, then: 'end' });
+		const server = await startRecordingServer({
+			totalBytes: 8_000,
+			sendBytes: 8_000,
+			chunks: 8,
+			everyMs: 250,
+			then: 'end',
+		});
 		try {
-			const result = await runNode(sandbox(), download({ uniqueId: 'run_77', options: { timeoutMs: 1000 } }), {
-				credentials: { url: server.url, apiKey: 'pk_test_stream', apiSecret: SECRET },
-			});
+			const result = await runNode(
+				sandbox(),
+				download({ uniqueId: 'run_77', options: { timeoutMs: 1000 } }),
+				{
+					credentials: { url: server.url, apiKey: 'pk_test_stream', apiSecret: SECRET },
+				},
+			);
 			expect(result.error).toBeUndefined();
 			const [item] = result.items;
-			expect(item.json).toEqual({ unique_id: 'run_77', file_name: 'run_77.ogg', mime_type: 'audio/ogg', size_bytes: 8_000, partial: false });
+			expect(item.json).toEqual({
+				unique_id: 'run_77',
+				file_name: 'run_77.ogg',
+				mime_type: 'audio/ogg',
+				size_bytes: 8_000,
+				partial: false,
+			});
 			expect((await bytesOf(item.binary?.data)).equals(Buffer.alloc(8_000, 7))).toBe(true);
 		} finally {
 			await server.close();
@@ -206,7 +258,11 @@ describe('Download Recording in filesystem binary mode', () => {
 		expect(binary?.data).not.toMatch(/^UklGR/); // no base64 WAV held in the item
 		const bytes = await bytesOf(binary);
 		expect(bytes.equals(await recordingBytes(uniqueId))).toBe(true);
-		expect(binary).toMatchObject({ fileName: `${uniqueId}.wav`, mimeType: 'audio/wav', bytes: bytes.length });
+		expect(binary).toMatchObject({
+			fileName: `${uniqueId}.wav`,
+			mimeType: 'audio/wav',
+			bytes: bytes.length,
+		});
 		expect(result.items[0].json.size_bytes).toBe(bytes.length);
 	});
 });

@@ -6,13 +6,22 @@ import { apiRequests, jsonOf, onlyBody, runNode, useSandbox } from '../helpers';
 // clock's "now" (minus a 2-minute lookback), as it would against the real API.
 const sandbox = useSandbox({ clock: { mode: 'manual', startMs: Date.now() } });
 
-const place = (parameters: Record<string, unknown>) => ({ resource: 'call', operation: 'place', ...parameters });
+const place = (parameters: Record<string, unknown>) => ({
+	resource: 'call',
+	operation: 'place',
+	...parameters,
+});
 
 describe('Call › Place: audio blast', () => {
 	it('sends type, the normalised number, audio_id and the reference ID, and outputs the envelope', async () => {
 		const result = await runNode(
 			sandbox(),
-			place({ callType: 'audio_blast', number: '98123 45678', audioId: DEMO.audioIds.orderConfirmation, referenceId: 'order-99213' }),
+			place({
+				callType: 'audio_blast',
+				number: '98123 45678',
+				audioId: DEMO.audioIds.orderConfirmation,
+				referenceId: 'order-99213',
+			}),
 		);
 		expect(result.error).toBeUndefined();
 		expect(onlyBody(sandbox(), 'POST', '/calls')).toEqual({
@@ -22,16 +31,28 @@ describe('Call › Place: audio blast', () => {
 			reference_id: 'order-99213',
 		});
 		expect(jsonOf(result.items)).toEqual([
-			{ status: 'success', code: 200, unique_id: expect.stringMatching(/^run_\d+$/), reference_id: 'order-99213', details: 'Call queued.' },
+			{
+				status: 'success',
+				code: 200,
+				unique_id: expect.stringMatching(/^run_\d+$/),
+				reference_id: 'order-99213',
+				details: 'Call queued.',
+			},
 		]);
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
 	});
 
 	it('generates a unique reference ID per item when Reference ID is empty (the default option)', async () => {
-		const result = await runNode(sandbox(), place({ callType: 'audio_blast', number: '9812345678', audioId: 12 }), {
-			items: [{}, {}],
-		});
-		const sent = apiRequests(sandbox(), 'POST', '/calls').map((entry) => (entry.body as { reference_id: string }).reference_id);
+		const result = await runNode(
+			sandbox(),
+			place({ callType: 'audio_blast', number: '9812345678', audioId: 12 }),
+			{
+				items: [{}, {}],
+			},
+		);
+		const sent = apiRequests(sandbox(), 'POST', '/calls').map(
+			(entry) => (entry.body as { reference_id: string }).reference_id,
+		);
 		expect(sent).toHaveLength(2);
 		// n8n-<chain token>-<node>-<run index>-<item index>: repeatable in an n8n Retry, unique otherwise.
 		for (const id of sent) expect(id).toMatch(/^n8n-[A-Za-z0-9]{10}-[0-9a-z]+-\d+-\d+$/);
@@ -43,13 +64,26 @@ describe('Call › Place: audio blast', () => {
 	it('sends no reference ID when the option is off', async () => {
 		await runNode(
 			sandbox(),
-			place({ callType: 'audio_blast', number: '9812345678', audioId: 12, options: { generateReferenceId: false } }),
+			place({
+				callType: 'audio_blast',
+				number: '9812345678',
+				audioId: 12,
+				options: { generateReferenceId: false },
+			}),
 		);
 		expect(onlyBody(sandbox(), 'POST', '/calls')).not.toHaveProperty('reference_id');
 	});
 
 	it('strips control characters from the reference ID before sending it', async () => {
-		const result = await runNode(sandbox(), place({ callType: 'audio_blast', number: '9812345678', audioId: 12, referenceId: 'order\t-7\n' }));
+		const result = await runNode(
+			sandbox(),
+			place({
+				callType: 'audio_blast',
+				number: '9812345678',
+				audioId: 12,
+				referenceId: 'order\t-7\n',
+			}),
+		);
 		expect(onlyBody(sandbox(), 'POST', '/calls').reference_id).toBe('order-7');
 		expect(result.items[0].json.reference_id).toBe('order-7');
 	});
@@ -64,7 +98,17 @@ describe('Call › Place: audio blast', () => {
 				referenceId: '={{ "lead-" + $json.lead }}',
 				additionalFields: { callerId: '={{ $json.from }}' },
 			}),
-			{ items: [{ kind: 'audio_blast', phone: '+91 98123-45678', clip: '18', lead: 7, from: '080-41234567' }] },
+			{
+				items: [
+					{
+						kind: 'audio_blast',
+						phone: '+91 98123-45678',
+						clip: '18',
+						lead: 7,
+						from: '080-41234567',
+					},
+				],
+			},
 		);
 		expect(result.error).toBeUndefined();
 		expect(onlyBody(sandbox(), 'POST', '/calls')).toEqual({
@@ -79,27 +123,43 @@ describe('Call › Place: audio blast', () => {
 
 	it('a lost response is resolved by the generated reference ID: output marked recovered, one call placed', async () => {
 		sandbox().control.injectFault({ kind: 'drop-response', method: 'POST', path: '/calls' });
-		const result = await runNode(sandbox(), place({ callType: 'audio_blast', number: '9812345678', audioId: 12 }));
+		const result = await runNode(
+			sandbox(),
+			place({ callType: 'audio_blast', number: '9812345678', audioId: 12 }),
+		);
 		expect(result.error).toBeUndefined();
 		const [json] = jsonOf(result.items);
 		const [call] = sandbox().control.calls();
 		expect(sandbox().control.calls()).toHaveLength(1);
-		expect(json).toMatchObject({ status: 'success', recovered: true, unique_id: call.unique_id, reference_id: call.reference_id });
+		expect(json).toMatchObject({
+			status: 'success',
+			recovered: true,
+			unique_id: call.unique_id,
+			reference_id: call.reference_id,
+		});
 		expect(json.reference_id).toMatch(/^n8n-/);
 		expect(apiRequests(sandbox(), 'POST', '/calls')).toHaveLength(1);
 	});
 
 	it('reports an API rejection (unknown audio clip) as the API error for that item', async () => {
-		const result = await runNode(sandbox(), place({ callType: 'audio_blast', number: '9812345678', audioId: 999 }));
+		const result = await runNode(
+			sandbox(),
+			place({ callType: 'audio_blast', number: '9812345678', audioId: 999 }),
+		);
 		const error = result.nodeError as { message: string; httpCode?: string };
-		expect(error.message).toBe('Agentive Voice API error 400: audio_id was not found in your audio library.');
+		expect(error.message).toBe(
+			'Agentive Voice API error 400: audio_id was not found in your audio library.',
+		);
 		expect(error.httpCode).toBe('400');
 	});
 });
 
 describe('Call › Place: press 1', () => {
 	it('sends the default keypad map 1 → connect_agent', async () => {
-		await runNode(sandbox(), place({ callType: 'press1', number: '9812345678', audioId: 18, referenceId: 'promo-march' }));
+		await runNode(
+			sandbox(),
+			place({ callType: 'press1', number: '9812345678', audioId: 18, referenceId: 'promo-march' }),
+		);
 		expect(onlyBody(sandbox(), 'POST', '/calls')).toEqual({
 			type: 'press1',
 			number: '+919812345678',
@@ -126,11 +186,24 @@ describe('Call › Place: press 1', () => {
 				},
 			}),
 		);
-		expect(onlyBody(sandbox(), 'POST', '/calls').dtmf_map).toEqual({ '1': 'connect_agent', '2': 'callback', '9': 'opt_out', '*': 'repeat' });
+		expect(onlyBody(sandbox(), 'POST', '/calls').dtmf_map).toEqual({
+			'1': 'connect_agent',
+			'2': 'callback',
+			'9': 'opt_out',
+			'*': 'repeat',
+		});
 	});
 
 	it('leaves dtmf_map out when every row is removed, so the API default applies', async () => {
-		await runNode(sandbox(), place({ callType: 'press1', number: '9812345678', audioId: 18, keypadActions: { mapping: [] } }));
+		await runNode(
+			sandbox(),
+			place({
+				callType: 'press1',
+				number: '9812345678',
+				audioId: 18,
+				keypadActions: { mapping: [] },
+			}),
+		);
 		expect(onlyBody(sandbox(), 'POST', '/calls')).not.toHaveProperty('dtmf_map');
 	});
 });
@@ -160,19 +233,32 @@ describe('Call › Place: verification code (otp)', () => {
 			reference_id: 'signup-1',
 		});
 		const [json] = jsonOf(result.items);
-		expect(json).toMatchObject({ status: 'success', details: 'Verification call queued.', expires_in_sec: 120, reference_id: 'signup-1' });
+		expect(json).toMatchObject({
+			status: 'success',
+			details: 'Verification call queued.',
+			expires_in_sec: 120,
+			reference_id: 'signup-1',
+		});
 		expect(json.request_id).toBe(json.unique_id);
-		expect(sandbox().control.otp(json.request_id as string)).toEqual({ code: '482193', message: 'Your Acme code is 4 8 2 1 9 3.' });
+		expect(sandbox().control.otp(json.request_id as string)).toEqual({
+			code: '482193',
+			message: 'Your Acme code is 4 8 2 1 9 3.',
+		});
 	});
 
 	it('asks for a generated code of the chosen length, with a generated reference ID (so a Retry can find the request)', async () => {
-		const result = await runNode(sandbox(), place({ callType: 'otp', number: '9812345678', codeSource: 'generate', length: '6' }));
+		const result = await runNode(
+			sandbox(),
+			place({ callType: 'otp', number: '9812345678', codeSource: 'generate', length: '6' }),
+		);
 		expect(onlyBody(sandbox(), 'POST', '/calls')).toEqual({
 			type: 'otp',
 			number: '+919812345678',
 			length: 6,
 			reference_id: expect.stringMatching(/^n8n-[A-Za-z0-9]{10}-[0-9a-z]+-\d+-\d+$/),
 		});
-		expect(sandbox().control.otp(result.items[0].json.request_id as string)?.code).toMatch(/^\d{6}$/);
+		expect(sandbox().control.otp(result.items[0].json.request_id as string)?.code).toMatch(
+			/^\d{6}$/,
+		);
 	});
 });

@@ -3,7 +3,11 @@ import { apiRequests, jsonOf, runNode, useSandbox } from '../helpers';
 
 const sandbox = useSandbox();
 
-const getMany = (parameters: Record<string, unknown>) => ({ resource: 'campaign', operation: 'getMany', ...parameters });
+const getMany = (parameters: Record<string, unknown>) => ({
+	resource: 'campaign',
+	operation: 'getMany',
+	...parameters,
+});
 
 describe('Campaign › Get Many', () => {
 	it('outputs one item per campaign with one request', async () => {
@@ -14,11 +18,16 @@ describe('Campaign › Get Many', () => {
 			{ id: 72, name: 'Signup verification', type: 'otp', status: 'active' },
 			{ id: 80, name: 'Draft blast (no audio yet)', type: 'audio_blast', status: 'draft' },
 		]);
-		expect(apiRequests(sandbox()).map((entry) => entry.url.replace(/^.*\/v1/, ''))).toEqual(['/campaigns']);
+		expect(apiRequests(sandbox()).map((entry) => entry.url.replace(/^.*\/v1/, ''))).toEqual([
+			'/campaigns',
+		]);
 	});
 
 	it('filters by type and applies the limit', async () => {
-		const byType = await runNode(sandbox(), getMany({ returnAll: true, filters: { types: ['press1', 'otp'] } }));
+		const byType = await runNode(
+			sandbox(),
+			getMany({ returnAll: true, filters: { types: ['press1', 'otp'] } }),
+		);
 		expect(jsonOf(byType.items).map((campaign) => campaign.id)).toEqual([61, 72]);
 		const limited = await runNode(sandbox(), getMany({ returnAll: false, limit: 2 }));
 		expect(jsonOf(limited.items).map((campaign) => campaign.id)).toEqual([57, 61]);

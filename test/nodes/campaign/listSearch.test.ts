@@ -5,7 +5,11 @@ import { apiRequests, useSandbox } from '../helpers';
 
 const sandbox = useSandbox();
 
-const parameters = { resource: 'campaign', operation: 'trigger', campaign: { __rl: true, mode: 'list', value: '' } };
+const parameters = {
+	resource: 'campaign',
+	operation: 'trigger',
+	campaign: { __rl: true, mode: 'list', value: '' },
+};
 
 describe('Campaign dropdown (listSearch searchTriggerableCampaigns)', () => {
 	it('lists only the Audio Blast and Press 1 campaigns, from GET /campaigns', async () => {
@@ -13,7 +17,10 @@ describe('Campaign dropdown (listSearch searchTriggerableCampaigns)', () => {
 		expect(results).toEqual([
 			{ name: 'March promo (Audio Blast, #57)', value: String(DEMO.campaigns.audioBlast) },
 			{ name: 'Renewal press-1 (Press 1, #61)', value: String(DEMO.campaigns.press1) },
-			{ name: 'Draft blast (no audio yet) (Audio Blast, draft, #80)', value: String(DEMO.campaigns.noAudio) },
+			{
+				name: 'Draft blast (no audio yet) (Audio Blast, draft, #80)',
+				value: String(DEMO.campaigns.noAudio),
+			},
 		]);
 		expect(results.map((entry) => entry.value)).not.toContain(String(DEMO.campaigns.otp));
 		const requests = apiRequests(sandbox());
@@ -22,15 +29,30 @@ describe('Campaign dropdown (listSearch searchTriggerableCampaigns)', () => {
 	});
 
 	it('filters by name (case-insensitive) or by id', async () => {
-		expect((await listSearch(sandbox(), 'searchTriggerableCampaigns', parameters, 'RENEWAL')).results.map((entry) => entry.value)).toEqual(['61']);
-		expect((await listSearch(sandbox(), 'searchTriggerableCampaigns', parameters, '57')).results.map((entry) => entry.value)).toEqual(['57']);
-		expect((await listSearch(sandbox(), 'searchTriggerableCampaigns', parameters, 'verification')).results).toEqual([]);
+		expect(
+			(
+				await listSearch(sandbox(), 'searchTriggerableCampaigns', parameters, 'RENEWAL')
+			).results.map((entry) => entry.value),
+		).toEqual(['61']);
+		expect(
+			(await listSearch(sandbox(), 'searchTriggerableCampaigns', parameters, '57')).results.map(
+				(entry) => entry.value,
+			),
+		).toEqual(['57']);
+		expect(
+			(await listSearch(sandbox(), 'searchTriggerableCampaigns', parameters, 'verification'))
+				.results,
+		).toEqual([]);
 	});
 
 	it('a wrong secret fails with the API error, without the secret', async () => {
 		const wrong = { ...sandbox(), apiSecret: 'sk_live_wrongwrongwrongwrongwrongwrong99' };
-		const failure = await listSearch(wrong, 'searchTriggerableCampaigns', parameters).catch((error: unknown) => error);
-		expect((failure as Error).message).toBe('Agentive Voice API error 403: Invalid API credentials.');
+		const failure = await listSearch(wrong, 'searchTriggerableCampaigns', parameters).catch(
+			(error: unknown) => error,
+		);
+		expect((failure as Error).message).toBe(
+			'Agentive Voice API error 403: Invalid API credentials.',
+		);
 		expect(JSON.stringify(failure)).not.toContain('wrongwrongwrong');
 	});
 });

@@ -3,7 +3,15 @@
  * key (401), a wrong secret (403) or an inactive account (403). The secret appears nowhere.
  */
 import { INACTIVE_ACCOUNT, startSandbox, type RunningSandbox } from '../../../sandbox';
-import { captureConsole, errorText, expectFailedWithoutSecrets, failListSearch, OPERATIONS, runBothWays, type Credentials } from './hygiene';
+import {
+	captureConsole,
+	errorText,
+	expectFailedWithoutSecrets,
+	failListSearch,
+	OPERATIONS,
+	runBothWays,
+	type Credentials,
+} from './hygiene';
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -14,11 +22,23 @@ afterAll(async () => sandbox.close());
 const WRONG_SECRET = 'sk_live_wrongsecret0000000000000000000099';
 
 const MODES: Array<{ mode: string; credentials: () => Credentials; secrets: () => string[] }> = [
-	{ mode: 'unknown publishable key (401)', credentials: () => ({ ...sandbox, apiKey: 'pk_live_unknown00000000000000000000000099' }), secrets: () => [sandbox.apiSecret] },
-	{ mode: 'wrong secret (403)', credentials: () => ({ ...sandbox, apiSecret: WRONG_SECRET }), secrets: () => [WRONG_SECRET, sandbox.apiSecret] },
+	{
+		mode: 'unknown publishable key (401)',
+		credentials: () => ({ ...sandbox, apiKey: 'pk_live_unknown00000000000000000000000099' }),
+		secrets: () => [sandbox.apiSecret],
+	},
+	{
+		mode: 'wrong secret (403)',
+		credentials: () => ({ ...sandbox, apiSecret: WRONG_SECRET }),
+		secrets: () => [WRONG_SECRET, sandbox.apiSecret],
+	},
 	{
 		mode: 'inactive account (403)',
-		credentials: () => ({ url: sandbox.url, apiKey: INACTIVE_ACCOUNT.apiKey, apiSecret: INACTIVE_ACCOUNT.apiSecret }),
+		credentials: () => ({
+			url: sandbox.url,
+			apiKey: INACTIVE_ACCOUNT.apiKey,
+			apiSecret: INACTIVE_ACCOUNT.apiSecret,
+		}),
 		secrets: () => [INACTIVE_ACCOUNT.apiSecret],
 	},
 ];
@@ -26,11 +46,17 @@ const MODES: Array<{ mode: string; credentials: () => Credentials; secrets: () =
 describe.each(MODES)('secret hygiene: $mode', ({ credentials, secrets }) => {
 	it('every operation fails without the secret in output, error, run data or logs', async () => {
 		const { result: outcomes, output } = await captureConsole(() =>
-			Promise.all(OPERATIONS.map(({ name, parameters }) => runBothWays(sandbox, credentials(), name, parameters))),
+			Promise.all(
+				OPERATIONS.map(({ name, parameters }) =>
+					runBothWays(sandbox, credentials(), name, parameters),
+				),
+			),
 		);
 		for (const outcome of outcomes) {
 			expectFailedWithoutSecrets(outcome, secrets());
-			expect(String((outcome.stopped.nodeError as Error).message)).toMatch(/^Agentive Voice API error 40[13]: /);
+			expect(String((outcome.stopped.nodeError as Error).message)).toMatch(
+				/^Agentive Voice API error 40[13]: /,
+			);
 		}
 		for (const secret of secrets()) expect(output.includes(secret)).toBe(false);
 	});
@@ -47,11 +73,17 @@ describe('secret hygiene: each operation refused by the API with its own 4xx', (
 		const refusable = OPERATIONS.filter((operation) => operation.failing);
 		expect(refusable.length).toBeGreaterThanOrEqual(6);
 		const { result: outcomes, output } = await captureConsole(() =>
-			Promise.all(refusable.map(({ name, parameters, failing }) => runBothWays(sandbox, sandbox, name, { ...parameters, ...failing }))),
+			Promise.all(
+				refusable.map(({ name, parameters, failing }) =>
+					runBothWays(sandbox, sandbox, name, { ...parameters, ...failing }),
+				),
+			),
 		);
 		for (const outcome of outcomes) {
 			expectFailedWithoutSecrets(outcome, [sandbox.apiSecret]);
-			expect(String((outcome.stopped.nodeError as Error).message)).toMatch(/^Agentive Voice API error 4\d\d: /);
+			expect(String((outcome.stopped.nodeError as Error).message)).toMatch(
+				/^Agentive Voice API error 4\d\d: /,
+			);
 		}
 		expect(output.includes(sandbox.apiSecret)).toBe(false);
 	});

@@ -4,11 +4,20 @@
  * secret appears nowhere. All requests fail, so the transport's retries and lookups fail too.
  */
 import { startSandbox, type FaultKind, type RunningSandbox } from '../../../sandbox';
-import { captureConsole, errorText, expectFailedWithoutSecrets, failListSearch, OPERATIONS, runBothWays } from './hygiene';
+import {
+	captureConsole,
+	errorText,
+	expectFailedWithoutSecrets,
+	failListSearch,
+	OPERATIONS,
+	runBothWays,
+} from './hygiene';
 
 const FAULTS: FaultKind[] = ['status500', 'status503', 'reset', 'html', 'drop-response'];
 
-async function faultySandbox(fault: Parameters<RunningSandbox['control']['injectFault']>[0]): Promise<RunningSandbox> {
+async function faultySandbox(
+	fault: Parameters<RunningSandbox['control']['injectFault']>[0],
+): Promise<RunningSandbox> {
 	const sandbox = await startSandbox({ port: 0, clock: { mode: 'manual' }, rateLimit: false });
 	sandbox.control.injectFault({ count: 100_000, ...fault });
 	return sandbox;
@@ -23,7 +32,9 @@ describe.each(FAULTS)('secret hygiene: every request meets %s', (kind) => {
 
 	it('every operation fails without the secret in output, error, run data or logs', async () => {
 		const { result: outcomes, output } = await captureConsole(() =>
-			Promise.all(OPERATIONS.map(({ name, parameters }) => runBothWays(sandbox, sandbox, name, parameters))),
+			Promise.all(
+				OPERATIONS.map(({ name, parameters }) => runBothWays(sandbox, sandbox, name, parameters)),
+			),
 		);
 		for (const outcome of outcomes) expectFailedWithoutSecrets(outcome, [sandbox.apiSecret]);
 		expect(output.includes(sandbox.apiSecret)).toBe(false);

@@ -3,13 +3,22 @@ import { apiRequests, jsonOf, nodeErrorOf, onlyBody, runNode, useSandbox } from 
 
 const sandbox = useSandbox();
 
-const sendCode = (parameters: Record<string, unknown> = {}) => ({ resource: 'verification', operation: 'sendCode', number: '9812345678', ...parameters });
+const sendCode = (parameters: Record<string, unknown> = {}) => ({
+	resource: 'verification',
+	operation: 'sendCode',
+	number: '9812345678',
+	...parameters,
+});
 
 describe('Verification › Send Code', () => {
 	it('asks for a generated 4-digit code by default and outputs request_id, expires_in_sec and unique_id', async () => {
 		const result = await runNode(sandbox(), sendCode());
 		const sentReference = expect.stringMatching(/^n8n-[A-Za-z0-9]{10}-[0-9a-z]+-\d+-\d+$/);
-		expect(onlyBody(sandbox(), 'POST', '/otp/send')).toEqual({ number: '+919812345678', length: 4, reference_id: sentReference });
+		expect(onlyBody(sandbox(), 'POST', '/otp/send')).toEqual({
+			number: '+919812345678',
+			length: 4,
+			reference_id: sentReference,
+		});
 		const [json] = jsonOf(result.items);
 		expect(json).toEqual({
 			status: 'success',
@@ -22,7 +31,9 @@ describe('Verification › Send Code', () => {
 		});
 		const otp = sandbox().control.otp(json.request_id as string);
 		expect(otp?.code).toMatch(/^\d{4}$/);
-		expect(otp?.message).toBe(`Your verification code is ${otp?.code.split('').join(' ')}. Again, ${otp?.code.split('').join(' ')}.`);
+		expect(otp?.message).toBe(
+			`Your verification code is ${otp?.code.split('').join(' ')}. Again, ${otp?.code.split('').join(' ')}.`,
+		);
 	});
 
 	it('sends an own code, message, ttl, max attempts and reference ID (numbers from expressions as strings)', async () => {

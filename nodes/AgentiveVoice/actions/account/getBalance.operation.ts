@@ -6,15 +6,25 @@ import { apiRequest } from '../../../shared/transport';
 import type { Envelope } from '../../../shared/transport';
 import { operationFields, readOptionsField } from '../common.descriptions';
 
-export const description: INodeProperties[] = operationFields('account', 'getBalance', [readOptionsField()]);
+export const description: INodeProperties[] = operationFields('account', 'getBalance', [
+	readOptionsField(),
+]);
 
 interface AccountEnvelope extends Envelope {
 	data: { balance_inr: number; currency: string };
 }
 
 /** Outputs { balance_inr, currency }: the wallet balance in Indian Rupees. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const settings = requestSettings(new ItemParameters(this, itemIndex));
-	const body = await apiRequest<AccountEnvelope>(this, { method: 'GET', path: '/account', itemIndex, ...settings });
+	const body = await apiRequest<AccountEnvelope>(this, {
+		method: 'GET',
+		path: '/account',
+		itemIndex,
+		...settings,
+	});
 	return [{ json: { balance_inr: body.data.balance_inr, currency: body.data.currency } }];
 }

@@ -4,7 +4,12 @@ import { NodeApiError } from 'n8n-workflow';
 import { ItemParameters } from '../../helpers/parameters';
 import type { CollectionParameters } from '../../../shared/parameters';
 import { readOptions, requestSettings } from '../../helpers/requestOptions';
-import { apiRequestFull, bytesReceived, consumeStream, type BodyStream } from '../../../shared/transport';
+import {
+	apiRequestFull,
+	bytesReceived,
+	consumeStream,
+	type BodyStream,
+} from '../../../shared/transport';
 import { operationFields, readOptionsField } from '../common.descriptions';
 
 export const description: INodeProperties[] = operationFields('call', 'downloadRecording', [
@@ -15,7 +20,8 @@ export const description: INodeProperties[] = operationFields('call', 'downloadR
 		required: true,
 		default: '',
 		placeholder: 'run_4821',
-		description: 'The call\'s unique_id (e.g. run_4821) or its call_id, as returned by Place or Get Many',
+		description:
+			"The call's unique_id (e.g. run_4821) or its call_id, as returned by Place or Get Many",
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -66,7 +72,10 @@ const EXTENSIONS: Record<string, string> = {
 	'audio/mpeg': 'mp3',
 };
 
-function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+function headerValue(
+	headers: Record<string, string | string[] | undefined>,
+	name: string,
+): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];
 	return Array.isArray(value) ? value[0] : value;
 }
@@ -83,7 +92,11 @@ function rangeHeader(options: CollectionParameters): string | undefined {
 	const start = options.optionalWholeNumber('rangeStart', 'Range Start (Byte)', 0);
 	const end = options.optionalWholeNumber('rangeEnd', 'Range End (Byte)', 0);
 	if (end !== undefined && start === undefined) {
-		throw options.invalid('Range Start (Byte)', options.value('rangeStart'), 'a start byte when Range End is set');
+		throw options.invalid(
+			'Range Start (Byte)',
+			options.value('rangeStart'),
+			'a start byte when Range End is set',
+		);
 	}
 	if (start === undefined) return undefined;
 	if (end !== undefined && end < start) {
@@ -99,7 +112,8 @@ function explain(error: unknown): unknown {
 		error.description =
 			'Only calls that were answered have a recording, and audio can take a moment to become available after the call ends.';
 	} else if (error.httpCode === '416') {
-		error.description = 'Range Start is at or beyond the end of the recording. Lower it, or remove the range.';
+		error.description =
+			'Range Start is at or beyond the end of the recording. Lower it, or remove the range.';
 	}
 	return error;
 }
@@ -110,7 +124,10 @@ function explain(error: unknown): unknown {
  * The body is streamed to n8n's binary store as it arrives: in filesystem (or S3) binary mode it
  * is never held in memory as a whole; in the default in-memory mode n8n buffers it itself.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const params = new ItemParameters(this, itemIndex);
 	const uniqueId = params.resourceId('uniqueId', 'Unique ID or Call ID');
 	const binaryPropertyName = params.text(
@@ -120,7 +137,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	);
 	const options = readOptions(params);
 	const range = rangeHeader(options);
-	const fileName = options.optionalText('fileName', 'File Name', 'a file name such as run_4821.ogg');
+	const fileName = options.optionalText(
+		'fileName',
+		'File Name',
+		'a file name such as run_4821.ogg',
+	);
 	const settings = requestSettings(params, options);
 
 	let response;

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/parameters';
 import { requestSettings } from '../../helpers/requestOptions';
@@ -78,11 +83,18 @@ function filterQuery(params: ItemParameters): IDataObject {
 }
 
 /** One output item per call object, most recent first, reading as few pages as the limit allows. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const params = new ItemParameters(this, itemIndex);
 	const limit = params.limit();
 	const qs = filterQuery(params);
 	const settings = requestSettings(params);
-	const calls = await apiRequestAllPages<CallObject>(this, { path: '/calls', qs, itemIndex, ...settings }, limit);
+	const calls = await apiRequestAllPages<CallObject>(
+		this,
+		{ path: '/calls', qs, itemIndex, ...settings },
+		limit,
+	);
 	return calls.map((call) => ({ json: call }));
 }

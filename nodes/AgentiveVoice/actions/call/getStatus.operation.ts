@@ -24,7 +24,10 @@ export const description: INodeProperties[] = operationFields('call', 'getStatus
  * Outputs the envelope with call_status and the extra fields: duration_sec for a call; verified,
  * attempts and max_attempts for a verification request.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const params = new ItemParameters(this, itemIndex);
 	const uniqueId = params.resourceId('uniqueId', 'Unique ID');
 	const settings = requestSettings(params);

@@ -1,11 +1,21 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/parameters';
 import type { CollectionParameters } from '../../../shared/parameters';
 import { placementReferenceId, readOptions, requestSettings } from '../../helpers/requestOptions';
 import { placeOnce, reusePendingVerification } from '../../helpers/retrySafety';
-import { KEYPAD_ACTIONS, KEYPAD_DIGITS, toKeypadAction, toKeypadDigit } from '../../../shared/apiFacts';
+import {
+	KEYPAD_ACTIONS,
+	KEYPAD_DIGITS,
+	toKeypadAction,
+	toKeypadDigit,
+} from '../../../shared/apiFacts';
 import { apiRequest } from '../../../shared/transport';
 import type { Envelope } from '../../../shared/transport';
 import {
@@ -22,10 +32,22 @@ type CallType = (typeof CALL_TYPES)[number];
 
 const showForType = (...types: CallType[]) => ({ show: { callType: types } });
 
-const KEYPAD_ACTION_LABELS: Record<(typeof KEYPAD_ACTIONS)[number], { name: string; description: string }> = {
-	callback: { name: 'Request a Callback', description: 'Record that the recipient asked to be called back' },
-	connect_agent: { name: 'Connect to an Agent', description: 'Connect the call onward to an agent' },
-	opt_out: { name: 'Opt Out', description: 'Record that the recipient does not want further calls' },
+const KEYPAD_ACTION_LABELS: Record<
+	(typeof KEYPAD_ACTIONS)[number],
+	{ name: string; description: string }
+> = {
+	callback: {
+		name: 'Request a Callback',
+		description: 'Record that the recipient asked to be called back',
+	},
+	connect_agent: {
+		name: 'Connect to an Agent',
+		description: 'Connect the call onward to an agent',
+	},
+	opt_out: {
+		name: 'Opt Out',
+		description: 'Record that the recipient does not want further calls',
+	},
 	repeat: { name: 'Repeat the Message', description: 'Play the audio clip again' },
 };
 
@@ -73,7 +95,8 @@ export const description: INodeProperties[] = operationFields('call', 'place', [
 		typeOptions: { multipleValues: true },
 		placeholder: 'Add Keypad Action',
 		default: { mapping: [{ digit: '1', action: 'connect_agent' }] },
-		description: 'What each key press does. Remove all rows to use the API default: 1 connects to an agent.',
+		description:
+			'What each key press does. Remove all rows to use the API default: 1 connects to an agent.',
 		displayOptions: showForType('press1'),
 		options: [
 			{
@@ -113,7 +136,8 @@ export const description: INodeProperties[] = operationFields('call', 'place', [
 			type: 'string',
 			default: '',
 			placeholder: '07965318581',
-			description: 'A verified caller number on your account to display. Empty uses the account default.',
+			description:
+				'A verified caller number on your account to display. Empty uses the account default.',
 		},
 		...otpAdditionalFields({ show: { '/callType': ['otp'] } }),
 	]),
@@ -125,7 +149,8 @@ function keypadMap(params: ItemParameters): IDataObject | undefined {
 	const keypad = params.collection('keypadActions', 'Keypad Actions');
 	const rows = keypad.value('mapping');
 	if (rows === undefined || rows === null) return undefined;
-	if (!Array.isArray(rows)) throw params.invalid('Keypad Actions', rows, 'a list of digit and action rows');
+	if (!Array.isArray(rows))
+		throw params.invalid('Keypad Actions', rows, 'a list of digit and action rows');
 	if (rows.length === 0) return undefined;
 	const map: IDataObject = {};
 	rows.forEach((row: IDataObject, index) => {
@@ -133,11 +158,20 @@ function keypadMap(params: ItemParameters): IDataObject | undefined {
 		const digit = toKeypadDigit(row?.digit);
 		if (digit === undefined) throw keypad.invalid(where, row?.digit, 'one of 0-9, * or #');
 		if (map[digit] !== undefined) {
-			throw keypad.invalid(where, row.digit, 'each digit once', 'Two rows use the same key. Keep one row per digit.');
+			throw keypad.invalid(
+				where,
+				row.digit,
+				'each digit once',
+				'Two rows use the same key. Keep one row per digit.',
+			);
 		}
 		const action = toKeypadAction(row.action);
 		if (action === undefined) {
-			throw keypad.invalid(`Action (row ${index + 1})`, row.action, `one of ${KEYPAD_ACTIONS.join(', ')}`);
+			throw keypad.invalid(
+				`Action (row ${index + 1})`,
+				row.action,
+				`one of ${KEYPAD_ACTIONS.join(', ')}`,
+			);
 		}
 		map[digit] = action;
 	});
@@ -149,11 +183,15 @@ function callerId(additionalFields: CollectionParameters): string | undefined {
 	const text = additionalFields.optionalText('callerId', 'Caller ID', accepted);
 	if (text === undefined) return undefined;
 	const compact = text.replace(/[\s-]/g, '');
-	if (!/^\+?\d{6,15}$/.test(compact)) throw additionalFields.invalid('Caller ID', additionalFields.value('callerId'), accepted);
+	if (!/^\+?\d{6,15}$/.test(compact))
+		throw additionalFields.invalid('Caller ID', additionalFields.value('callerId'), accepted);
 	return compact;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const params = new ItemParameters(this, itemIndex);
 	const callType = params.oneOf('callType', 'Call Type', CALL_TYPES);
 	const number = params.mobileNumber('number');
@@ -189,8 +227,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	const response =
 		callType === 'otp'
-			? await placeOnce(this, itemIndex, { referenceId, number }, send, async (call) =>
-					await reusePendingVerification(this, itemIndex, call),
+			? await placeOnce(
+					this,
+					itemIndex,
+					{ referenceId, number },
+					send,
+					async (call) => await reusePendingVerification(this, itemIndex, call),
 				)
 			: await placeOnce(this, itemIndex, { referenceId, number }, send);
 	return [{ json: response }];

@@ -25,7 +25,8 @@ export const description: INodeProperties[] = operationFields(
 			type: 'multiOptions',
 			options: CAMPAIGN_TYPES.map((value) => ({ name: TYPE_LABELS[value], value })),
 			default: [],
-			description: 'Only campaigns of these types. Audio Blast and Press 1 campaigns can be triggered.',
+			description:
+				'Only campaigns of these types. Audio Blast and Press 1 campaigns can be triggered.',
 		},
 	]),
 );
@@ -36,7 +37,10 @@ function typeFilter(params: ItemParameters): string[] | undefined {
 }
 
 /** One output item per campaign on the account. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const params = new ItemParameters(this, itemIndex);
 	const limit = params.limit();
 	const types = typeFilter(params);

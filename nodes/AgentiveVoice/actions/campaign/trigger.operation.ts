@@ -5,7 +5,12 @@ import { placementReferenceId, readOptions, requestSettings } from '../../helper
 import { placeOnce } from '../../helpers/retrySafety';
 import { apiRequest } from '../../../shared/transport';
 import type { Envelope } from '../../../shared/transport';
-import { numberField, operationFields, placementOptionsField, referenceIdField } from '../common.descriptions';
+import {
+	numberField,
+	operationFields,
+	placementOptionsField,
+	referenceIdField,
+} from '../common.descriptions';
 
 export const description: INodeProperties[] = operationFields('campaign', 'trigger', [
 	{
@@ -31,7 +36,10 @@ export const description: INodeProperties[] = operationFields('campaign', 'trigg
 				validation: [
 					{
 						type: 'regex',
-						properties: { regex: '^\\s*[0-9]+\\s*$', errorMessage: 'A campaign ID is a whole number, e.g. 57' },
+						properties: {
+							regex: '^\\s*[0-9]+\\s*$',
+							errorMessage: 'A campaign ID is a whole number, e.g. 57',
+						},
 					},
 				],
 			},
@@ -44,7 +52,10 @@ export const description: INodeProperties[] = operationFields('campaign', 'trigg
 	placementOptionsField(),
 ]);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const params = new ItemParameters(this, itemIndex);
 	const id = params.resourceLocatorNumber('campaign', 'Campaign', 1);
 	const number = params.mobileNumber('number');
@@ -52,16 +63,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const settings = requestSettings(params, options);
 	const referenceId = placementReferenceId(params, options);
 
-	const response = await placeOnce(this, itemIndex, { referenceId, number }, async () =>
-		await apiRequest<Envelope>(this, {
-			method: 'POST',
-			path: `/campaigns/${id}/trigger`,
-			body: { number, ...(referenceId === undefined ? {} : { reference_id: referenceId }) },
-			itemIndex,
-			...settings,
-			retry: 'placement',
-			placement: { number, referenceId },
-		}),
+	const response = await placeOnce(
+		this,
+		itemIndex,
+		{ referenceId, number },
+		async () =>
+			await apiRequest<Envelope>(this, {
+				method: 'POST',
+				path: `/campaigns/${id}/trigger`,
+				body: { number, ...(referenceId === undefined ? {} : { reference_id: referenceId }) },
+				itemIndex,
+				...settings,
+				retry: 'placement',
+				placement: { number, referenceId },
+			}),
 	);
 	return [{ json: response }];
 }

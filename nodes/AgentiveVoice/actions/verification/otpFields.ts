@@ -20,7 +20,11 @@ export function otpCodeFields(): INodeProperties[] {
 					value: 'generate',
 					description: 'The API generates a random code of the given length',
 				},
-				{ name: 'Use My Own Code', value: 'custom', description: 'Send a code you generated yourself' },
+				{
+					name: 'Use My Own Code',
+					value: 'custom',
+					description: 'Send a code you generated yourself',
+				},
 			],
 			default: 'generate',
 			description: 'Whether the API generates the code or you supply it',
@@ -91,7 +95,10 @@ export function otpAdditionalFields(displayOptions?: IDisplayOptions): INodeProp
 // The spec gives no upper bounds; these are the sandbox's (docs/assumptions.md), so node and sandbox agree.
 
 /** The OTP part of a request body: code or length, message, ttl, max_attempts. */
-export function otpBody(params: ItemParameters, additionalFields: CollectionParameters): IDataObject {
+export function otpBody(
+	params: ItemParameters,
+	additionalFields: CollectionParameters,
+): IDataObject {
 	const body: IDataObject = {};
 	const source = params.oneOf('codeSource', 'Code', ['generate', 'custom'] as const);
 	if (source === 'custom') body.code = params.otpCode('code', 'Own Code');
@@ -100,7 +107,11 @@ export function otpBody(params: ItemParameters, additionalFields: CollectionPara
 	const message = params.value('message', '');
 	if (typeof message === 'string' && message.trim() !== '') {
 		if (message.length > MAX_MESSAGE_LENGTH) {
-			throw params.invalid('Message', `${message.slice(0, 40)}… (${message.length} characters)`, `at most ${MAX_MESSAGE_LENGTH} characters`);
+			throw params.invalid(
+				'Message',
+				`${message.slice(0, 40)}… (${message.length} characters)`,
+				`at most ${MAX_MESSAGE_LENGTH} characters`,
+			);
 		}
 		if (!message.includes('{code}')) {
 			throw params.invalid(
@@ -117,7 +128,12 @@ export function otpBody(params: ItemParameters, additionalFields: CollectionPara
 
 	const ttl = additionalFields.optionalWholeNumber('ttl', 'Validity (Seconds)', 1, MAX_TTL_SECONDS);
 	if (ttl !== undefined) body.ttl = ttl;
-	const maxAttempts = additionalFields.optionalWholeNumber('maxAttempts', 'Max Attempts', 1, MAX_OTP_ATTEMPTS);
+	const maxAttempts = additionalFields.optionalWholeNumber(
+		'maxAttempts',
+		'Max Attempts',
+		1,
+		MAX_OTP_ATTEMPTS,
+	);
 	if (maxAttempts !== undefined) body.max_attempts = maxAttempts;
 	return body;
 }

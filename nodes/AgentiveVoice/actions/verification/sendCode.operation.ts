@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/parameters';
 import { placementReferenceId, readOptions, requestSettings } from '../../helpers/requestOptions';
@@ -28,7 +33,10 @@ export const description: INodeProperties[] = operationFields('verification', 's
  * unique_id. Never retried within an execution: each send issues a fresh code. In an n8n Retry, a
  * code the original sent that is still pending is output instead of sending another.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const params = new ItemParameters(this, itemIndex);
 	const number = params.mobileNumber('number');
 	const additionalFields = params.collection('additionalFields', 'Additional Fields');
@@ -39,7 +47,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const settings = requestSettings(params, options);
 
 	const send = async () =>
-		await apiRequest<Envelope>(this, { method: 'POST', path: '/otp/send', body, itemIndex, ...settings, retry: 'none' });
+		await apiRequest<Envelope>(this, {
+			method: 'POST',
+			path: '/otp/send',
+			body,
+			itemIndex,
+			...settings,
+			retry: 'none',
+		});
 	const reuse = async (call: CallObject) => await reusePendingVerification(this, itemIndex, call);
 	return [{ json: await placeOnce(this, itemIndex, { referenceId, number }, send, reuse) }];
 }

@@ -1,10 +1,20 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/parameters';
 import { answeredBefore, recordAnswer } from '../../helpers/executionChain';
 import { requestSettings } from '../../helpers/requestOptions';
 import { apiRequestFull } from '../../../shared/transport';
-import { numberField, operationFields, readOptionsField, referenceIdField } from '../common.descriptions';
+import {
+	numberField,
+	operationFields,
+	readOptionsField,
+	referenceIdField,
+} from '../common.descriptions';
 
 export const description: INodeProperties[] = operationFields('verification', 'verifyCode', [
 	{
@@ -46,7 +56,8 @@ export const description: INodeProperties[] = operationFields('verification', 'v
 		required: true,
 		default: '',
 		placeholder: '4821',
-		description: 'The code the person entered: 4 to 8 digits. Every attempt counts towards the limit.',
+		description:
+			'The code the person entered: 4 to 8 digits. Every attempt counts towards the limit.',
 	},
 	referenceIdField('Your own key for this attempt. It is echoed back.'),
 	readOptionsField(),
@@ -70,7 +81,8 @@ const REASONS = new Map<string, string>([
 export function isVerifyOutcome(statusCode: number, body: IDataObject): boolean {
 	if (!body || body.verified !== false) return false;
 	const details = typeof body.details === 'string' ? body.details : '';
-	if (statusCode === 401) return typeof body.attempts_left === 'number' || details === 'Incorrect code.';
+	if (statusCode === 401)
+		return typeof body.attempts_left === 'number' || details === 'Incorrect code.';
 	if (statusCode === 400) return REASONS.has(details);
 	return false;
 }
@@ -84,7 +96,10 @@ function reasonFor(details: unknown): string {
  * used or locked code is `verified: false` with a reason; only real failures throw. Never retried:
  * every attempt counts.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const params = new ItemParameters(this, itemIndex);
 	const verifyBy = params.oneOf('verifyBy', 'Verify By', ['requestId', 'number'] as const);
 	const body: IDataObject = {};
