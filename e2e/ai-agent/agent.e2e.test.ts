@@ -190,8 +190,11 @@ describe('the Agentive Voice node as a tool of a real n8n AI Agent', () => {
 			['Verify_Code', wrongCode(spoken)],
 			['Verify_Code', spoken],
 		]);
+		// The API echoes the reference_id of the send (Send Code generates one when the field is empty).
+		const sentReference = (results[0].result as Array<{ reference_id?: unknown }>)[0]?.reference_id;
+		expect(sentReference).toEqual(expect.stringMatching(/^n8n-/));
 		expect(results[1].result).toEqual([
-			{ verified: false, reason: 'incorrect_code', attempts_left: 2, details: 'Incorrect code.', request_id: expect.any(String), reference_id: null },
+			{ verified: false, reason: 'incorrect_code', attempts_left: 2, details: 'Incorrect code.', request_id: expect.any(String), reference_id: sentReference },
 		]);
 		expect(results[2].result).toEqual([expect.objectContaining({ verified: true })]);
 		expect(apiCalls(await sandbox.log(), '/otp/verify').map((entry) => entry.status)).toEqual([401, 200]);
