@@ -1,21 +1,12 @@
 /** The Options collection reaches the transport: rate-limit wait cap and per-attempt timeout. */
-import { startSandbox, type RunningSandbox } from '../../../sandbox';
-import { jsonOf, nodeErrorOf, runNode } from '../helpers';
+import { jsonOf, nodeErrorOf, runNode, useSandbox } from '../helpers';
 
 describe('Options › Max Rate-Limit Wait', () => {
-	let sandbox: RunningSandbox;
-	beforeAll(async () => {
-		sandbox = await startSandbox({
-			port: 0,
-			clock: { mode: 'manual' },
-			rateLimit: { limit: 1, windowMs: 60_000 },
-		});
-	});
-	afterAll(async () => sandbox.close());
+	const sandbox = useSandbox({ rateLimit: { limit: 1, windowMs: 60_000 } });
 
 	it('0: an item over the account limit fails at once instead of waiting, and the run goes on', async () => {
 		const result = await runNode(
-			sandbox,
+			sandbox(),
 			{ resource: 'account', operation: 'getBalance', options: { maxRateLimitWaitSec: 0 } },
 			{ items: [{}, {}], continueOnFail: true },
 		);
@@ -27,16 +18,12 @@ describe('Options › Max Rate-Limit Wait', () => {
 });
 
 describe('Options › Timeout (ms)', () => {
-	let sandbox: RunningSandbox;
-	beforeAll(async () => {
-		sandbox = await startSandbox({ port: 0, clock: { mode: 'manual' }, rateLimit: false });
-	});
-	afterAll(async () => sandbox.close());
+	const sandbox = useSandbox();
 
 	it('a request the server never answers fails as "no response in time", sent once', async () => {
-		sandbox.control.injectFault({ kind: 'hang', method: 'POST', path: '/otp/send' });
+		sandbox().control.injectFault({ kind: 'hang', method: 'POST', path: '/otp/send' });
 		const error = nodeErrorOf(
-			await runNode(sandbox, {
+			await runNode(sandbox(), {
 				resource: 'verification',
 				operation: 'sendCode',
 				number: '9812345678',
@@ -44,6 +31,6 @@ describe('Options › Timeout (ms)', () => {
 			}),
 		);
 		expect(error.message).toMatch(/no response in time/);
-		expect(sandbox.control.requestLog()).toHaveLength(1);
+		expect(sandbox().control.requestLog()).toHaveLength(1);
 	});
 });

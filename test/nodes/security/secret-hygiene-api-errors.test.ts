@@ -2,7 +2,8 @@
  * Secret hygiene, API answers: every operation refused by the API (its own 4xx), by an unknown
  * key (401), a wrong secret (403) or an inactive account (403). The secret appears nowhere.
  */
-import { INACTIVE_ACCOUNT, startSandbox, type RunningSandbox } from '../../../sandbox';
+import { INACTIVE_ACCOUNT } from '../../../sandbox';
+import { useSandbox } from '../helpers';
 import {
 	captureConsole,
 	errorText,
@@ -13,29 +14,25 @@ import {
 	type Credentials,
 } from './hygiene';
 
-let sandbox: RunningSandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox({ port: 0, clock: { mode: 'manual' }, rateLimit: false });
-});
-afterAll(async () => sandbox.close());
+const sandbox = useSandbox();
 
 const WRONG_SECRET = 'sk_live_wrongsecret0000000000000000000099';
 
 const MODES: Array<{ mode: string; credentials: () => Credentials; secrets: () => string[] }> = [
 	{
 		mode: 'unknown publishable key (401)',
-		credentials: () => ({ ...sandbox, apiKey: 'pk_live_unknown00000000000000000000000099' }),
-		secrets: () => [sandbox.apiSecret],
+		credentials: () => ({ ...sandbox(), apiKey: 'pk_live_unknown00000000000000000000000099' }),
+		secrets: () => [sandbox().apiSecret],
 	},
 	{
 		mode: 'wrong secret (403)',
-		credentials: () => ({ ...sandbox, apiSecret: WRONG_SECRET }),
-		secrets: () => [WRONG_SECRET, sandbox.apiSecret],
+		credentials: () => ({ ...sandbox(), apiSecret: WRONG_SECRET }),
+		secrets: () => [WRONG_SECRET, sandbox().apiSecret],
 	},
 	{
 		mode: 'inactive account (403)',
 		credentials: () => ({
-			url: sandbox.url,
+			url: sandbox().url,
 			apiKey: INACTIVE_ACCOUNT.apiKey,
 			apiSecret: INACTIVE_ACCOUNT.apiSecret,
 		}),
@@ -48,7 +45,7 @@ describe.each(MODES)('secret hygiene: $mode', ({ credentials, secrets }) => {
 		const { result: outcomes, output } = await captureConsole(() =>
 			Promise.all(
 				OPERATIONS.map(({ name, parameters }) =>
-					runBothWays(sandbox, credentials(), name, parameters),
+					runBothWays(sandbox(), credentials(), name, parameters),
 				),
 			),
 		);
@@ -75,16 +72,16 @@ describe('secret hygiene: each operation refused by the API with its own 4xx', (
 		const { result: outcomes, output } = await captureConsole(() =>
 			Promise.all(
 				refusable.map(({ name, parameters, failing }) =>
-					runBothWays(sandbox, sandbox, name, { ...parameters, ...failing }),
+					runBothWays(sandbox(), sandbox(), name, { ...parameters, ...failing }),
 				),
 			),
 		);
 		for (const outcome of outcomes) {
-			expectFailedWithoutSecrets(outcome, [sandbox.apiSecret]);
+			expectFailedWithoutSecrets(outcome, [sandbox().apiSecret]);
 			expect(String((outcome.stopped.nodeError as Error).message)).toMatch(
 				/^Agentive Voice API error 4\d\d: /,
 			);
 		}
-		expect(output.includes(sandbox.apiSecret)).toBe(false);
+		expect(output.includes(sandbox().apiSecret)).toBe(false);
 	});
 });
