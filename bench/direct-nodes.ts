@@ -40,14 +40,18 @@ class DirectHttp implements INodeType {
 		const { baseUrl } = await this.getCredentials('agentiveVoiceApi');
 		const out: INodeExecutionData[] = [];
 		for (const item of this.getInputData()) {
-			const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'agentiveVoiceApi', {
-				method: 'POST',
-				url: `${String(baseUrl)}/calls`,
-				body: callBody(item.json),
-				json: true,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-			})) as { body: IDataObject };
+			const response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				'agentiveVoiceApi',
+				{
+					method: 'POST',
+					url: `${String(baseUrl)}/calls`,
+					body: callBody(item.json),
+					json: true,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+				},
+			)) as { body: IDataObject };
 			out.push({ json: response.body });
 		}
 		return [out];
@@ -88,7 +92,14 @@ export async function directMsPerItem(
 	const result = await runWorkflow(
 		{
 			nodes: [
-				{ id: 'items', name: 'Items', type: ITEMS_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify(items) } },
+				{
+					id: 'items',
+					name: 'Items',
+					type: ITEMS_NODE_TYPE,
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: { items: JSON.stringify(items) },
+				},
 				{
 					id: 'direct',
 					name: 'Direct',

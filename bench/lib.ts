@@ -39,7 +39,12 @@ export async function runBatch(
 	parameters: IDataObject,
 	items: IDataObject[],
 ): Promise<Batch> {
-	const result = await runActionNode({ parameters, items, credentials: apiCredentials(server), continueOnFail: true });
+	const result = await runActionNode({
+		parameters,
+		items,
+		credentials: apiCredentials(server),
+		continueOnFail: true,
+	});
 	if (result.error) throw new Error(`The workflow failed: ${result.error.message}`);
 	const task = result.run.data.resultData.runData['Agentive Voice']?.[0];
 	const failed = result.items.filter((item) => item.json.error !== undefined).length;
@@ -60,7 +65,11 @@ export { startOtherClient } from './n8n/sandbox-http';
  * achieved time is from request 0 to request K·limit, as the sandbox received them. The figure
  * is ceiling time / achieved time: 100% means every window was opened the moment it could be.
  */
-export function ceilingPercent(log: LoggedRequest[], limit: number, windowMs: number): { percent: number; idealMs: number; actualMs: number } {
+export function ceilingPercent(
+	log: LoggedRequest[],
+	limit: number,
+	windowMs: number,
+): { percent: number; idealMs: number; actualMs: number } {
 	const times = log.map((entry) => entry.at).sort((a, b) => a - b);
 	const windows = Math.floor((times.length - 1) / limit);
 	const idealMs = windows * windowMs;
@@ -109,7 +118,9 @@ export function sharedPercent(
 	const counted = windows.slice(first, last);
 	const ours = counted.reduce((sum, window) => sum + window.ours, 0);
 	const left = counted.reduce((sum, window) => sum + (limit - window.otherAccepted), 0);
-	const otherRejected = windows.slice(first, last + 1).reduce((sum, window) => sum + window.otherRejected, 0);
+	const otherRejected = windows
+		.slice(first, last + 1)
+		.reduce((sum, window) => sum + window.otherRejected, 0);
 	return { percent: left === 0 ? 100 : (ours / left) * 100, windows: counted, otherRejected };
 }
 

@@ -31,15 +31,21 @@ export interface ExternalSandbox {
 
 /** `sandbox/cli.ts` in a child process (node --import tsx), stopped by its own pid. */
 export async function startExternalSandbox(args: string[]): Promise<ExternalSandbox> {
-	const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--port', '0', ...args], {
-		cwd: ROOT,
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
+	const child: ChildProcess = spawn(
+		process.execPath,
+		['--import', 'tsx', 'sandbox/cli.ts', '--port', '0', ...args],
+		{
+			cwd: ROOT,
+			stdio: ['ignore', 'pipe', 'inherit'],
+		},
+	);
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	const lines = readline.createInterface({ input: child.stdout! });
 	const first = await new Promise<string>((resolve, reject) => {
 		lines.once('line', resolve);
-		child.once('exit', (code) => reject(new Error(`The sandbox exited (${code}) before it was ready`)));
+		child.once('exit', (code) =>
+			reject(new Error(`The sandbox exited (${code}) before it was ready`)),
+		);
 	});
 	lines.close();
 	const ready = JSON.parse(first) as { url: string; api_key: string; api_secret: string };
@@ -58,12 +64,18 @@ export async function startExternalSandbox(args: string[]): Promise<ExternalSand
 function loadHttpRequestNode(): boolean {
 	if (!existsSync(HTTP_REQUEST_NODE)) return false;
 	const load = createRequire(__filename);
-	const { HttpRequest } = load(HTTP_REQUEST_NODE) as { HttpRequest: new () => INodeType | IVersionedNodeType };
+	const { HttpRequest } = load(HTTP_REQUEST_NODE) as {
+		HttpRequest: new () => INodeType | IVersionedNodeType;
+	};
 	registerNodeType(HTTP_NODE_TYPE, new HttpRequest());
 	return true;
 }
 
-async function httpRequestNodeMsPerItem(sandbox: ExternalSandbox, count: number, offset: number): Promise<number> {
+async function httpRequestNodeMsPerItem(
+	sandbox: ExternalSandbox,
+	count: number,
+	offset: number,
+): Promise<number> {
 	const result = await runWorkflow(
 		{
 			nodes: [
@@ -100,7 +112,8 @@ async function httpRequestNodeMsPerItem(sandbox: ExternalSandbox, count: number,
 		apiCredentials(sandbox),
 	);
 	const task = result.run.data.resultData.runData['HTTP Request']?.[0];
-	if (!task || task.error) throw new Error(`The HTTP Request node failed: ${task?.error?.message ?? 'no run'}`);
+	if (!task || task.error)
+		throw new Error(`The HTTP Request node failed: ${task?.error?.message ?? 'no run'}`);
 	return task.executionTime / count;
 }
 
@@ -121,7 +134,12 @@ export interface OverheadResult {
 
 /** Interleaved rounds after a warm-up, so every variant sees the same machine load. */
 export async function measureOverhead(items: number, rounds: number): Promise<OverheadResult> {
-	const sandbox = await startExternalSandbox(['--rate-limit', 'unlimited', '--otp-limit', 'unlimited']);
+	const sandbox = await startExternalSandbox([
+		'--rate-limit',
+		'unlimited',
+		'--otp-limit',
+		'unlimited',
+	]);
 	try {
 		const withBaseline = loadHttpRequestNode();
 		await runBatch(sandbox, PLACE_CALL, batchItems(300, 'warm', 900_000));
@@ -135,16 +153,36 @@ export async function measureOverhead(items: number, rounds: number): Promise<Ov
 		const viaTransport: number[] = [];
 		for (let round = 0; round < rounds; round++) {
 			const offset = 1_000_000 + round * 5 * items;
-			const batch = await runBatch(sandbox, PLACE_CALL, batchItems(items, `overhead-${round}`, offset));
-			if (batch.failed > 0) throw new Error(`${batch.failed} Place Call items failed in the overhead run`);
+			const batch = await runBatch(
+				sandbox,
+				PLACE_CALL,
+				batchItems(items, `overhead-${round}`, offset),
+			);
+			if (batch.failed > 0)
+				throw new Error(`${batch.failed} Place Call items failed in the overhead run`);
 			ours.push(batch.nodeMs / items);
-			const generated = await runBatch(sandbox, { ...PLACE_CALL, referenceId: '' }, batchItems(items, `generated-${round}`, offset + 4 * items));
-			if (generated.failed > 0) throw new Error(`${generated.failed} Place Call items failed in the overhead run`);
+			const generated = await runBatch(
+				sandbox,
+				{ ...PLACE_CALL, referenceId: '' },
+				batchItems(items, `generated-${round}`, offset + 4 * items),
+			);
+			if (generated.failed > 0)
+				throw new Error(`${generated.failed} Place Call items failed in the overhead run`);
 			oursOneExpression.push(generated.nodeMs / items);
 			if (withBaseline) theirs.push(await httpRequestNodeMsPerItem(sandbox, items, offset + items));
-			direct.push(await directMsPerItem(sandbox, DIRECT_HTTP, batchItems(items, `direct-${round}`, offset + 2 * items)));
+			direct.push(
+				await directMsPerItem(
+					sandbox,
+					DIRECT_HTTP,
+					batchItems(items, `direct-${round}`, offset + 2 * items),
+				),
+			);
 			viaTransport.push(
-				await directMsPerItem(sandbox, DIRECT_TRANSPORT, batchItems(items, `transport-${round}`, offset + 3 * items)),
+				await directMsPerItem(
+					sandbox,
+					DIRECT_TRANSPORT,
+					batchItems(items, `transport-${round}`, offset + 3 * items),
+				),
 			);
 		}
 		return {

@@ -22,7 +22,10 @@ import { measureRecordingMemory } from './queue/memory';
 
 const quick = process.argv.includes('--quick');
 /** `--only=shared,overhead` runs some scenarios: solo, shared, dropped, overhead. */
-const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+	.find((arg) => arg.startsWith('--only='))
+	?.slice('--only='.length)
+	.split(',');
 const wanted = (scenario: string) => !only || only.includes(scenario);
 const N = quick ? 240 : 360;
 const RATE = { limit: 120, windowMs: 10_000 };
@@ -37,7 +40,10 @@ const RECORDING_MB = 100;
 const label = (text: string) => process.stdout.write(`# ${text}\n`);
 const line = (text: string) => process.stdout.write(`${text}\n`);
 
-async function withSandbox<T>(options: Parameters<typeof startSandbox>[0], run: (sandbox: RunningSandbox) => Promise<T>): Promise<T> {
+async function withSandbox<T>(
+	options: Parameters<typeof startSandbox>[0],
+	run: (sandbox: RunningSandbox) => Promise<T>,
+): Promise<T> {
 	const sandbox = await startSandbox({ port: 0, otpNumberLimit: false, ...options });
 	try {
 		return await run(sandbox);
@@ -51,13 +57,21 @@ const apiLog = (sandbox: RunningSandbox, method: string, path: string): LoggedRe
 
 async function solo(name: string, parameters: typeof PLACE_CALL, path: string): Promise<void> {
 	await withSandbox({ rateLimit: RATE }, async (sandbox) => {
-		const batch = await runBatch(sandbox, parameters, batchItems(N, `solo-${path.replace(/\W/g, '')}`));
+		const batch = await runBatch(
+			sandbox,
+			parameters,
+			batchItems(N, `solo-${path.replace(/\W/g, '')}`),
+		);
 		const log = apiLog(sandbox, 'POST', path);
 		const all = sandbox.control.requestLog();
 		const r429 = all.filter((entry) => entry.status === 429).length;
 		const { percent, idealMs, actualMs } = ceilingPercent(log, RATE.limit, RATE.windowMs);
-		label(`solo ${name}: ${N} items, ${all.length} requests; request ${Math.floor((N - 1) / RATE.limit) * RATE.limit} after ${fixed(actualMs / 1000, 3)} s (ceiling ${fixed(idealMs / 1000, 3)} s); node time ${fixed(batch.nodeMs / 1000, 2)} s`);
-		line(`throughput: ${fixed(percent)}% of the rate-limit ceiling, ${batch.failed}/${N} items failed, ${r429} responses were 429`);
+		label(
+			`solo ${name}: ${N} items, ${all.length} requests; request ${Math.floor((N - 1) / RATE.limit) * RATE.limit} after ${fixed(actualMs / 1000, 3)} s (ceiling ${fixed(idealMs / 1000, 3)} s); node time ${fixed(batch.nodeMs / 1000, 2)} s`,
+		);
+		line(
+			`throughput: ${fixed(percent)}% of the rate-limit ceiling, ${batch.failed}/${N} items failed, ${r429} responses were 429`,
+		);
 	});
 }
 
@@ -72,10 +86,18 @@ async function shared(): Promise<void> {
 		}
 		const isOurs = (entry: LoggedRequest) => !(entry.method === 'GET' && entry.path === '/account');
 		const result = sharedPercent(sandbox.control.requestLog(), isOurs, RATE.limit, RATE.windowMs);
-		const ours429 = sandbox.control.requestLog().filter((entry) => isOurs(entry) && entry.status === 429).length;
-		const perWindow = result.windows.map((window) => `${window.ours}+${window.otherAccepted}`).join(' ');
-		label(`shared Place Call: ${N} items beside a client using ${OTHER_SHARE * 100}% of the budget; per full window ours+other accepted: ${perWindow}; our 429s: ${ours429}; the other client's 429s: ${result.otherRejected}`);
-		line(`shared: ${fixed(result.percent)}% of the budget left by the other client, ${batch.failed}/${N} items failed`);
+		const ours429 = sandbox.control
+			.requestLog()
+			.filter((entry) => isOurs(entry) && entry.status === 429).length;
+		const perWindow = result.windows
+			.map((window) => `${window.ours}+${window.otherAccepted}`)
+			.join(' ');
+		label(
+			`shared Place Call: ${N} items beside a client using ${OTHER_SHARE * 100}% of the budget; per full window ours+other accepted: ${perWindow}; our 429s: ${ours429}; the other client's 429s: ${result.otherRejected}`,
+		);
+		line(
+			`shared: ${fixed(result.percent)}% of the budget left by the other client, ${batch.failed}/${N} items failed`,
+		);
 	});
 }
 
@@ -109,12 +131,18 @@ async function dropped(): Promise<void> {
 			sandbox.control.clearFaults();
 		}
 		const refs = new Set(batch.items.map((_, i) => `dropped-${i}`));
-		const calls = sandbox.control.calls().filter((call) => call.reference_id !== null && refs.has(call.reference_id));
+		const calls = sandbox.control
+			.calls()
+			.filter((call) => call.reference_id !== null && refs.has(call.reference_id));
 		const distinct = new Set(calls.map((call) => call.reference_id)).size;
 		const extra = apiLog(sandbox, 'POST', '/calls').length - N;
 		const recovered = batch.items.filter((item) => item.json.recovered === true).length;
-		label(`dropped: ${recovered} responses dropped after placing and recovered by lookup (${extra} extra placements), ${apiLog(sandbox, 'GET', '/calls').length} lookups`);
-		line(`dropped: ${calls.length}/${N} calls placed, ${calls.length - distinct} duplicates, ${batch.failed} items failed`);
+		label(
+			`dropped: ${recovered} responses dropped after placing and recovered by lookup (${extra} extra placements), ${apiLog(sandbox, 'GET', '/calls').length} lookups`,
+		);
+		line(
+			`dropped: ${calls.length}/${N} calls placed, ${calls.length - distinct} duplicates, ${batch.failed} items failed`,
+		);
 	});
 }
 
@@ -124,21 +152,31 @@ async function overhead(): Promise<void> {
 		result.httpRequest === undefined
 			? "n8n's HTTP Request node not measured (install e2e/n8n-runtime for the baseline)"
 			: `n8n's HTTP Request node sending the same POST: ${fixed(result.httpRequest, 2)} ms/item`;
-	label(`overhead: Place Call with Number and Reference ID mapped by expression, best of ${result.rounds} rounds of ${result.items} items, unlimited sandbox in its own process; ${baseline}`);
-	label(`overhead: Place Call with only Number mapped (Reference ID generated; one expression per item, like the HTTP Request node's one JSON body expression): ${fixed(result.placeCallOneExpression, 2)} ms/item`);
-	label(`overhead: the transport alone adds ${fixed(result.viaTransport - result.direct, 2)} ms/item (minimal node: ${fixed(result.direct, 2)} ms/item calling httpRequestWithAuthentication directly, ${fixed(result.viaTransport, 2)} through the transport)`);
+	label(
+		`overhead: Place Call with Number and Reference ID mapped by expression, best of ${result.rounds} rounds of ${result.items} items, unlimited sandbox in its own process; ${baseline}`,
+	);
+	label(
+		`overhead: Place Call with only Number mapped (Reference ID generated; one expression per item, like the HTTP Request node's one JSON body expression): ${fixed(result.placeCallOneExpression, 2)} ms/item`,
+	);
+	label(
+		`overhead: the transport alone adds ${fixed(result.viaTransport - result.direct, 2)} ms/item (minimal node: ${fixed(result.direct, 2)} ms/item calling httpRequestWithAuthentication directly, ${fixed(result.viaTransport, 2)} through the transport)`,
+	);
 	line(`overhead: ${fixed(result.placeCall, 2)} ms/item`);
 }
 
 async function memory(): Promise<void> {
 	for (const result of await measureRecordingMemory(RECORDING_MB)) {
 		label(result.detail);
-		line(`memory: ${fixed(result.growthMb)} MB peak growth downloading a ${RECORDING_MB} MB recording (${result.mode})`);
+		line(
+			`memory: ${fixed(result.growthMb)} MB peak growth downloading a ${RECORDING_MB} MB recording (${result.mode})`,
+		);
 	}
 }
 
 async function main(): Promise<void> {
-	label(`Agentive Voice transport benchmark${quick ? ' (quick)' : ''}: N = ${N}, rate limit ${RATE.limit} per ${RATE.windowMs / 1000} s`);
+	label(
+		`Agentive Voice transport benchmark${quick ? ' (quick)' : ''}: N = ${N}, rate limit ${RATE.limit} per ${RATE.windowMs / 1000} s`,
+	);
 	if (wanted('solo')) {
 		label('Place Call');
 		await solo('Place Call', PLACE_CALL, '/calls');

@@ -31,7 +31,9 @@ const BALANCE_WORKFLOW: WorkflowImport = {
 			typeVersion: 1,
 			position: [220, 0],
 			parameters: { resource: 'account', operation: 'getBalance' },
-			credentials: { [CREDENTIAL_TYPE]: { id: SANDBOX_CREDENTIAL.id, name: SANDBOX_CREDENTIAL.name } },
+			credentials: {
+				[CREDENTIAL_TYPE]: { id: SANDBOX_CREDENTIAL.id, name: SANDBOX_CREDENTIAL.name },
+			},
 		},
 	],
 	connections: { Run: { main: [[{ node: 'Get Balance', type: 'main', index: 0 }]] } },
@@ -83,14 +85,19 @@ describe(`n8n with ${PACKAGE_NAME} installed as a community package`, () => {
 	});
 
 	it('credential Test fails when the base URL does not answer', async () => {
-		const result = await stack.n8n.rest.testCredential(SANDBOX_CREDENTIAL.id, { baseUrl: 'http://127.0.0.1:9/api/public/v1' });
+		const result = await stack.n8n.rest.testCredential(SANDBOX_CREDENTIAL.id, {
+			baseUrl: 'http://127.0.0.1:9/api/public/v1',
+		});
 		expect(result.status).toBe('Error');
 	});
 
 	it('runs a workflow that uses the credential (Get Balance)', async () => {
 		const execution = await stack.n8n.rest.runWorkflow(BALANCE_WORKFLOW.id as string);
 		const runData = decodeExecutionData(execution);
-		expect({ status: execution.status, error: runData.resultData.error?.message }).toEqual({ status: 'success', error: undefined });
+		expect({ status: execution.status, error: runData.resultData.error?.message }).toEqual({
+			status: 'success',
+			error: undefined,
+		});
 		const [balance] = nodeOutput(runData, 'Get Balance');
 		expect(balance).toEqual({ balance_inr: expect.any(Number), currency: 'INR' });
 	});
@@ -108,7 +115,10 @@ describe(`n8n with ${PACKAGE_NAME} installed as a community package`, () => {
 		expect(hits).toEqual([]);
 
 		// The stored credential is encrypted: the row exists, but neither key is readable in it.
-		const [row] = await n8n.query<{ data: string }>('SELECT data FROM credentials_entity WHERE id = ?', [SANDBOX_CREDENTIAL.id]);
+		const [row] = await n8n.query<{ data: string }>(
+			'SELECT data FROM credentials_entity WHERE id = ?',
+			[SANDBOX_CREDENTIAL.id],
+		);
 		expect(row.data.length).toBeGreaterThan(20);
 		expect(row.data).not.toContain(secret);
 		expect(row.data).not.toContain(stack.sandbox.apiKey);

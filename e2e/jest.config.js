@@ -11,9 +11,22 @@ module.exports = {
 	roots: ['<rootDir>/e2e'],
 	testMatch: ['**/*.e2e.test.ts'],
 	// Never crawl the 3 GB runtime or the scratch folder.
-	modulePathIgnorePatterns: ['<rootDir>/e2e/n8n-runtime/', '<rootDir>/e2e/runtimes/', '<rootDir>/e2e/\\.work/'],
-	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/e2e/n8n-runtime/', '<rootDir>/e2e/runtimes/', '<rootDir>/e2e/\\.work/'],
-	watchPathIgnorePatterns: ['<rootDir>/e2e/n8n-runtime/', '<rootDir>/e2e/runtimes/', '<rootDir>/e2e/\\.work/'],
+	modulePathIgnorePatterns: [
+		'<rootDir>/e2e/n8n-runtime/',
+		'<rootDir>/e2e/runtimes/',
+		'<rootDir>/e2e/\\.work/',
+	],
+	testPathIgnorePatterns: [
+		'/node_modules/',
+		'<rootDir>/e2e/n8n-runtime/',
+		'<rootDir>/e2e/runtimes/',
+		'<rootDir>/e2e/\\.work/',
+	],
+	watchPathIgnorePatterns: [
+		'<rootDir>/e2e/n8n-runtime/',
+		'<rootDir>/e2e/runtimes/',
+		'<rootDir>/e2e/\\.work/',
+	],
 	haste: { forceNodeFilesystemAPI: true },
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/e2e/tsconfig.json' }],

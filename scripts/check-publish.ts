@@ -22,4 +22,6 @@ if (problems.length > 0) {
 	);
 	process.exit(1);
 }
-process.stdout.write(`Publishing ${env.npm_package_name}@${version} from ${env.GITHUB_REF_NAME} with provenance.\n`);
+process.stdout.write(
+	`Publishing ${env.npm_package_name}@${version} from ${env.GITHUB_REF_NAME} with provenance.\n`,
+);

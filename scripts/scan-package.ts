@@ -8,7 +8,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-const ALLOWED = [/^package\/package\.json$/, /^package\/README\.md$/, /^package\/LICENSE(\.md)?$/, /^package\/dist\//];
+const ALLOWED = [
+	/^package\/package\.json$/,
+	/^package\/README\.md$/,
+	/^package\/LICENSE(\.md)?$/,
+	/^package\/dist\//,
+];
 
 async function main(): Promise<void> {
 	const work = mkdtempSync(path.join(tmpdir(), 'agentive-pack-'));
@@ -19,9 +24,12 @@ async function main(): Promise<void> {
 		const tarball = path.join(work, packed[0].filename);
 		const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n');
 		const stray = files.filter((file) => !ALLOWED.some((pattern) => pattern.test(file)));
-		if (stray.length) throw new Error(`The tarball holds files that must not ship: ${stray.join(', ')}`);
-		if (!files.some((file) => file.endsWith('AgentiveVoice.node.json'))) throw new Error('The codex file is missing from the tarball');
-		if (!files.some((file) => file.endsWith('.dark.svg'))) throw new Error('The dark icon is missing from the tarball');
+		if (stray.length)
+			throw new Error(`The tarball holds files that must not ship: ${stray.join(', ')}`);
+		if (!files.some((file) => file.endsWith('AgentiveVoice.node.json')))
+			throw new Error('The codex file is missing from the tarball');
+		if (!files.some((file) => file.endsWith('.dark.svg')))
+			throw new Error('The dark icon is missing from the tarball');
 
 		execFileSync('tar', ['-xzf', tarball, '-C', work]);
 		const unpacked = path.join(work, 'package');
@@ -29,12 +37,16 @@ async function main(): Promise<void> {
 			dependencies?: Record<string, string>;
 		};
 		const dependencies = Object.keys(manifest.dependencies ?? {});
-		if (dependencies.length) throw new Error(`The package has runtime dependencies: ${dependencies.join(', ')}`);
+		if (dependencies.length)
+			throw new Error(`The package has runtime dependencies: ${dependencies.join(', ')}`);
 
 		const { analyzePackage } = await import('@n8n/scan-community-package/scanner/scanner.mjs');
 		const result = await analyzePackage(unpacked);
-		if (!result.passed) throw new Error(`Community package scan failed: ${result.message}\n${result.details ?? ''}`);
-		console.log(`scan: ${packed[0].filename}, ${files.length} files, 0 runtime dependencies, community-package rules passed`);
+		if (!result.passed)
+			throw new Error(`Community package scan failed: ${result.message}\n${result.details ?? ''}`);
+		console.log(
+			`scan: ${packed[0].filename}, ${files.length} files, 0 runtime dependencies, community-package rules passed`,
+		);
 	} finally {
 		rmSync(work, { recursive: true, force: true });
 	}

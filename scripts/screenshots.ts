@@ -25,11 +25,24 @@ import { buildAndPack } from '../e2e/lib/package';
 import { REPO_ROOT } from '../e2e/lib/paths';
 import { formatDuration, log, stopAllLongRunning } from '../e2e/lib/proc';
 import { ensureRuntime } from '../e2e/lib/runtime';
-import { DEFAULT_OWNER, archiveLogs, loadExampleWorkflows, startStack, tempUserFolder, type Stack } from '../e2e/lib/stack';
+import {
+	DEFAULT_OWNER,
+	archiveLogs,
+	loadExampleWorkflows,
+	startStack,
+	tempUserFolder,
+	type Stack,
+} from '../e2e/lib/stack';
 
 const LABEL = 'screenshots';
 
-const state: { browser?: Browser; stack?: Stack; userFolder?: string; keep: boolean; cleaning?: Promise<void> } = { keep: false };
+const state: {
+	browser?: Browser;
+	stack?: Stack;
+	userFolder?: string;
+	keep: boolean;
+	cleaning?: Promise<void>;
+} = { keep: false };
 
 /** Stop everything this run started, once, whichever way it ends. */
 function cleanUp(): Promise<void> {
@@ -59,8 +72,14 @@ async function main(): Promise<string[]> {
 	});
 	state.keep = values.keep === true;
 	const only = values.only?.split(',').map((name) => name.trim().replace(/\.png$/, '')) ?? [];
-	const scenes = only.length === 0 ? SCENES : SCENES.filter((scene) => only.includes(scene.file.replace(/\.png$/, '')));
-	if (scenes.length === 0) throw new Error(`--only matches no screenshot; names: ${SCENES.map((s) => s.file.replace(/\.png$/, '')).join(', ')}`);
+	const scenes =
+		only.length === 0
+			? SCENES
+			: SCENES.filter((scene) => only.includes(scene.file.replace(/\.png$/, '')));
+	if (scenes.length === 0)
+		throw new Error(
+			`--only matches no screenshot; names: ${SCENES.map((s) => s.file.replace(/\.png$/, '')).join(', ')}`,
+		);
 	const outDir = path.resolve(values.out as string);
 	fs.mkdirSync(outDir, { recursive: true });
 	findChromium(); // fail before the slow part when Chromium is missing
@@ -71,7 +90,9 @@ async function main(): Promise<string[]> {
 	state.userFolder = tempUserFolder(LABEL);
 	// The AI-agent example's model, as under `npm start`: the scripted demo model and its credential.
 	const sandboxOrigin: { value?: string } = {};
-	const model = await startModelServer({ responder: demoResponder({ sandboxOrigin: () => sandboxOrigin.value }) });
+	const model = await startModelServer({
+		responder: demoResponder({ sandboxOrigin: () => sandboxOrigin.value }),
+	});
 	state.stack = await startStack({
 		credentials: [modelCredential(model)],
 		runtime,
@@ -100,7 +121,9 @@ async function main(): Promise<string[]> {
 			const failure = path.join(n8n.userFolder, `failed-${scene.file}`);
 			await page.screenshot({ path: failure }).catch(() => undefined);
 			state.keep = true; // keep the failure screenshot next to the logs
-			throw new Error(`${scene.file}: ${(error as Error).message}\n(page at the failure: ${failure})`);
+			throw new Error(
+				`${scene.file}: ${(error as Error).message}\n(page at the failure: ${failure})`,
+			);
 		}
 		written.push(path.join(outDir, scene.file));
 	}
@@ -118,7 +141,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 main().then(
 	async (written) => {
 		await cleanUp();
-		process.stdout.write(`${written.map((file) => `${path.relative(process.cwd(), file)}  (${(fs.statSync(file).size / 1024).toFixed(0)} kB)`).join('\n')}\n`);
+		process.stdout.write(
+			`${written.map((file) => `${path.relative(process.cwd(), file)}  (${(fs.statSync(file).size / 1024).toFixed(0)} kB)`).join('\n')}\n`,
+		);
 	},
 	async (error: Error) => {
 		await cleanUp();

@@ -30,7 +30,15 @@ import { buildAndPack } from '../e2e/lib/package';
 import { formatDuration, log, stopAllLongRunning } from '../e2e/lib/proc';
 import { ensureRuntime } from '../e2e/lib/runtime';
 import { startQueueStack, type QueueStack } from '../e2e/lib/queue-stack';
-import { DEFAULT_OWNER, EXAMPLE_FILES_FOLDER, SANDBOX_CREDENTIAL, defaultUserFolder, loadExampleWorkflows, startStack, type Stack } from '../e2e/lib/stack';
+import {
+	DEFAULT_OWNER,
+	EXAMPLE_FILES_FOLDER,
+	SANDBOX_CREDENTIAL,
+	defaultUserFolder,
+	loadExampleWorkflows,
+	startStack,
+	type Stack,
+} from '../e2e/lib/stack';
 
 function integer(text: string, name: string): number {
 	const value = Number(text);
@@ -40,11 +48,17 @@ function integer(text: string, name: string): number {
 
 function count(text: string, name: string, max: number): number {
 	const value = Number(text);
-	if (!/^\d+$/.test(text) || value < 1 || value > max) throw new Error(`${name} must be a whole number from 1 to ${max}.`);
+	if (!/^\d+$/.test(text) || value < 1 || value > max)
+		throw new Error(`${name} must be a whole number from 1 to ${max}.`);
 	return value;
 }
 
-const state: { stack?: { stop(): Promise<void> }; stopQueue?: () => Promise<void>; stopping: boolean; since: number } = { stopping: false, since: 0 };
+const state: {
+	stack?: { stop(): Promise<void> };
+	stopQueue?: () => Promise<void>;
+	stopping: boolean;
+	since: number;
+} = { stopping: false, since: 0 };
 
 async function shutdown(reason: string, code: number): Promise<void> {
 	if (state.stopping) {
@@ -58,7 +72,8 @@ async function shutdown(reason: string, code: number): Promise<void> {
 	state.since = Date.now();
 	log(`${reason} Stopping n8n and the sandbox…`);
 	if (state.stack) await state.stack.stop();
-	else if (state.stopQueue) await state.stopQueue(); // queue mode, interrupted during start-up
+	else if (state.stopQueue)
+		await state.stopQueue(); // queue mode, interrupted during start-up
 	else await stopAllLongRunning(); // interrupted during start-up; running installs are killed on exit
 	log('Stopped.');
 	process.exit(code);
@@ -114,7 +129,9 @@ async function main(): Promise<number> {
 	}
 	// The AI-agent example's model: the scripted demo model (e2e/model-server) on a free port, and its credential.
 	const sandboxOrigin: { value?: string } = {};
-	const model = await startModelServer({ responder: demoResponder({ sandboxOrigin: () => sandboxOrigin.value }) });
+	const model = await startModelServer({
+		responder: demoResponder({ sandboxOrigin: () => sandboxOrigin.value }),
+	});
 	const stack = await startStack({
 		credentials: [modelCredential(model)],
 		n8nEnv: { N8N_RESTRICT_FILE_ACCESS_TO: `~/.n8n-files;${EXAMPLE_FILES_FOLDER}` },
@@ -152,7 +169,11 @@ async function main(): Promise<number> {
 		`  Credential     "${SANDBOX_CREDENTIAL.name}" (type Agentive Voice API) -> ${sandbox.url}`,
 		`  Sandbox API    ${sandbox.url}   (publishable key ${sandbox.apiKey})`,
 		`  Examples       ${examples}`,
-		...(agentExample ? [`  AI agent chat  ${n8n.baseUrl}/webhook/${chatWebhookId(agentExample)}/chat   (scripted demo model at ${model.baseUrl})`] : []),
+		...(agentExample
+			? [
+					`  AI agent chat  ${n8n.baseUrl}/webhook/${chatWebhookId(agentExample)}/chat   (scripted demo model at ${model.baseUrl})`,
+				]
+			: []),
 		`  n8n data       ${n8n.userFolder}`,
 		`  Logs           ${path.join(n8n.userFolder, 'n8n.log')}, ${path.join(n8n.userFolder, 'sandbox.log')}`,
 		'',
@@ -164,7 +185,8 @@ async function main(): Promise<number> {
 	// If either process dies on its own, stop the other and fail.
 	const n8nExit = stack.n8n.running ? waitForExit(stack, 'n8n') : Promise.resolve('n8n');
 	const which = await Promise.race([n8nExit, waitForExit(stack, 'sandbox')]);
-	if (!state.stopping) await shutdown(`The ${which} process exited unexpectedly (see the logs above).`, 1);
+	if (!state.stopping)
+		await shutdown(`The ${which} process exited unexpectedly (see the logs above).`, 1);
 	return 1;
 }
 
@@ -238,7 +260,8 @@ async function startQueue(options: QueueStart): Promise<number> {
 		...workers.map((worker, index) => worker.exited().then(() => `worker ${index + 1}`)),
 	];
 	const which = await Promise.race(exits);
-	if (!state.stopping) await shutdown(`The ${which} process exited unexpectedly (see the logs above).`, 1);
+	if (!state.stopping)
+		await shutdown(`The ${which} process exited unexpectedly (see the logs above).`, 1);
 	return 1;
 }
 

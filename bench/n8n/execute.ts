@@ -23,21 +23,36 @@ export interface ExecutionResult {
 	error?: string;
 }
 
-export async function executeWorkflow(n8n: N8n, workflowId: string, nodeName: string, timeoutMs: number): Promise<ExecutionResult> {
+export async function executeWorkflow(
+	n8n: N8n,
+	workflowId: string,
+	nodeName: string,
+	timeoutMs: number,
+): Promise<ExecutionResult> {
 	const workflow = await n8n.rest.getWorkflow(workflowId);
 	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger')?.name;
 	if (!trigger) throw new Error(`Workflow ${workflowId} has no Manual Trigger.`);
-	const started = await n8n.rest.request<{ executionId?: string }>('POST', `/rest/workflows/${workflowId}/run`, {
-		triggerToStartFrom: { name: trigger },
-	});
+	const started = await n8n.rest.request<{ executionId?: string }>(
+		'POST',
+		`/rest/workflows/${workflowId}/run`,
+		{
+			triggerToStartFrom: { name: trigger },
+		},
+	);
 	const id = started.executionId;
-	if (!id) throw new Error(`n8n did not start an execution of ${workflowId}: ${JSON.stringify(started)}`);
+	if (!id)
+		throw new Error(`n8n did not start an execution of ${workflowId}: ${JSON.stringify(started)}`);
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		await sleep(500);
-		const listed = (await n8n.rest.listExecutions({ workflowId }, 20)).find((execution) => String(execution.id) === String(id));
+		const listed = (await n8n.rest.listExecutions({ workflowId }, 20)).find(
+			(execution) => String(execution.id) === String(id),
+		);
 		if (listed && TERMINAL.has(listed.status)) break;
-		if (Date.now() > deadline) throw new Error(`Execution ${id} of ${workflowId} did not finish within ${timeoutMs / 1000} s.`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`Execution ${id} of ${workflowId} did not finish within ${timeoutMs / 1000} s.`,
+			);
 	}
 	return summarise(await n8n.rest.getExecution(id), nodeName);
 }
@@ -45,9 +60,13 @@ export async function executeWorkflow(n8n: N8n, workflowId: string, nodeName: st
 function summarise(execution: ExecutionDetail, nodeName: string): ExecutionResult {
 	const data = decodeExecutionData(execution);
 	const tasks = data.resultData.runData[nodeName] ?? [];
-	const nodeMs = tasks.reduce((sum, task) => sum + (Number((task as { executionTime?: number }).executionTime) || 0), 0);
+	const nodeMs = tasks.reduce(
+		(sum, task) => sum + (Number((task as { executionTime?: number }).executionTime) || 0),
+		0,
+	);
 	const outputItems = tasks[0]?.data?.main?.[0]?.length ?? 0;
-	const message = data.resultData.error?.message ?? tasks.find((task) => task.error)?.error?.message;
+	const message =
+		data.resultData.error?.message ?? tasks.find((task) => task.error)?.error?.message;
 	return {
 		id: String(execution.id),
 		status: execution.status,

@@ -33,7 +33,9 @@ export interface RunMeasure {
 
 /** The last 10 digits: 9812345678, 919812345678 and +919812345678 are the same number. */
 export function numberKey(value: unknown): string {
-	return String(value ?? '').replace(/\D/g, '').slice(-10);
+	return String(value ?? '')
+		.replace(/\D/g, '')
+		.slice(-10);
 }
 
 const isPlacement = (entry: LoggedRequest) => entry.method === 'POST' && entry.path === '/calls';
@@ -60,7 +62,10 @@ function usefulPlacements(log: LoggedRequest[], batch: Set<string>): LoggedReque
  * K = floor((N-1)/L); the achieved time runs from the first useful placement to useful placement
  * K·L. The figure is ceiling time / achieved time (100% = every window opened the moment it reset).
  */
-export function soloCeiling(useful: LoggedRequest[], rate: RateLimit): { percent: number; detail: string } {
+export function soloCeiling(
+	useful: LoggedRequest[],
+	rate: RateLimit,
+): { percent: number; detail: string } {
 	const times = useful.map((entry) => entry.at);
 	const windows = Math.floor((times.length - 1) / rate.limit);
 	if (windows === 0) return { percent: 100, detail: 'the batch fits in one window' };
@@ -79,7 +84,11 @@ export function soloCeiling(useful: LoggedRequest[], rate: RateLimit): { percent
  * placements over that, summed over the windows from our first placement up to, not including, the
  * window of our last one (where the batch ran out of work).
  */
-export function sharedCeiling(log: LoggedRequest[], useful: LoggedRequest[], rate: RateLimit): { percent: number; detail: string } {
+export function sharedCeiling(
+	log: LoggedRequest[],
+	useful: LoggedRequest[],
+	rate: RateLimit,
+): { percent: number; detail: string } {
 	const usefulSet = new Set(useful);
 	const windows: Array<{ start: number; ours: number; other: number }> = [];
 	let current: { start: number; ours: number; other: number } | undefined;
@@ -129,7 +138,10 @@ export function measureRun(
 		failed: batch.size - placed,
 		rejected429: placements.filter((entry) => entry.status === 429).length,
 		placeRequests: placements.length,
-		other: { accepted: others.filter(accepted).length, rejected: others.filter((entry) => entry.status === 429).length },
+		other: {
+			accepted: others.filter(accepted).length,
+			rejected: others.filter((entry) => entry.status === 429).length,
+		},
 		detail: '',
 	};
 	if (placed < batch.size) {

@@ -27,14 +27,27 @@ export async function buildAndPackPrivately(options: { skipBuild: boolean }): Pr
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentive-voice-bench-pack-'));
 	const remove = () => fs.rmSync(dir, { recursive: true, force: true });
 	try {
-		const { stdout } = await runChecked('npm', ['pack', '--json', '--pack-destination', dir, '--loglevel=error'], {
-			cwd: REPO_ROOT,
-			logFile: buildLog,
-		});
-		const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{ name: string; version: string; filename: string }>;
+		const { stdout } = await runChecked(
+			'npm',
+			['pack', '--json', '--pack-destination', dir, '--loglevel=error'],
+			{
+				cwd: REPO_ROOT,
+				logFile: buildLog,
+			},
+		);
+		const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{
+			name: string;
+			version: string;
+			filename: string;
+		}>;
 		if (!packed?.filename) throw new Error(`Unexpected npm pack output: ${stdout}`);
 		log(`Packed ${packed.name}@${packed.version}.`);
-		return { tarball: path.join(dir, packed.filename), name: packed.name, version: packed.version, remove };
+		return {
+			tarball: path.join(dir, packed.filename),
+			name: packed.name,
+			version: packed.version,
+			remove,
+		};
 	} catch (error) {
 		remove();
 		throw error;

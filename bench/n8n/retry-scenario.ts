@@ -17,7 +17,12 @@
  */
 import axios from 'axios';
 import type { WorkflowImport } from '../../e2e/lib/n8n';
-import { decodeExecutionData, type ExecutionSummary, type N8nRest, type RunData } from '../../e2e/lib/n8n-rest';
+import {
+	decodeExecutionData,
+	type ExecutionSummary,
+	type N8nRest,
+	type RunData,
+} from '../../e2e/lib/n8n-rest';
 import { CREDENTIAL_TYPE, NODE_TYPES } from '../../e2e/lib/paths';
 import { sleep } from '../../e2e/lib/proc';
 import type { LoggedRequest, PublicCall } from '../../sandbox/types';
@@ -43,11 +48,20 @@ export interface RetryVariant {
 	retryKind: RetryKind;
 }
 
-const OPERATION_LABEL: Record<RetryOperation, string> = { place: '', trigger: 'Trigger Campaign, ', sendCode: 'Send Code, ' };
+const OPERATION_LABEL: Record<RetryOperation, string> = {
+	place: '',
+	trigger: 'Trigger Campaign, ',
+	sendCode: 'Send Code, ',
+};
 
 /** e.g. "generated, original workflow", "Trigger Campaign, own IDs, currently saved workflow". */
 export function variantName(variant: RetryVariant): string {
-	const ids = variant.idSource === 'own' ? 'own IDs' : variant.operation === 'sendCode' ? 'defaults' : 'generated';
+	const ids =
+		variant.idSource === 'own'
+			? 'own IDs'
+			: variant.operation === 'sendCode'
+				? 'defaults'
+				: 'generated';
 	const retry = variant.retryKind === 'original' ? 'original workflow' : 'currently saved workflow';
 	return `${OPERATION_LABEL[variant.operation]}${ids}, ${retry}`;
 }
@@ -57,8 +71,10 @@ export function allVariants(): RetryVariant[] {
 	const variants: RetryVariant[] = [];
 	for (const operation of ['place', 'trigger'] as const)
 		for (const idSource of ['generated', 'own'] as const)
-			for (const retryKind of ['original', 'current'] as const) variants.push({ operation, idSource, retryKind });
-	for (const retryKind of ['original', 'current'] as const) variants.push({ operation: 'sendCode', idSource: 'generated', retryKind });
+			for (const retryKind of ['original', 'current'] as const)
+				variants.push({ operation, idSource, retryKind });
+	for (const retryKind of ['original', 'current'] as const)
+		variants.push({ operation: 'sendCode', idSource: 'generated', retryKind });
 	return variants;
 }
 
@@ -83,9 +99,22 @@ function nodeParameters(operation: RetryOperation, idSource: IdSource): Record<s
 	const number = '={{ $json.number }}';
 	switch (operation) {
 		case 'place':
-			return { resource: 'call', operation: 'place', callType: 'audio_blast', number, audioId: 12, referenceId };
+			return {
+				resource: 'call',
+				operation: 'place',
+				callType: 'audio_blast',
+				number,
+				audioId: 12,
+				referenceId,
+			};
 		case 'trigger':
-			return { resource: 'campaign', operation: 'trigger', campaign: { __rl: true, mode: 'id', value: '57' }, number, referenceId };
+			return {
+				resource: 'campaign',
+				operation: 'trigger',
+				campaign: { __rl: true, mode: 'id', value: '57' },
+				number,
+				referenceId,
+			};
 		case 'sendCode':
 			return { resource: 'verification', operation: 'sendCode', number, referenceId };
 	}
@@ -97,7 +126,12 @@ const BATCH_CODE = [
 	'return numbers.map((number, i) => ({ json: { number, ref: `${refPrefix}-${i + 1}` } }));',
 ].join('\n');
 
-export function retryWorkflow(operation: RetryOperation, idSource: IdSource, credential: CredentialRef, active = true): WorkflowImport {
+export function retryWorkflow(
+	operation: RetryOperation,
+	idSource: IdSource,
+	credential: CredentialRef,
+	active = true,
+): WorkflowImport {
 	const id = retryWorkflowId(operation, idSource);
 	return {
 		id,
@@ -113,7 +147,14 @@ export function retryWorkflow(operation: RetryOperation, idSource: IdSource, cre
 				webhookId: `${id}-hook`,
 				parameters: { httpMethod: 'POST', path: webhookPath(id), options: {} },
 			},
-			{ id: `${id}-code`, name: 'Numbers', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: BATCH_CODE } },
+			{
+				id: `${id}-code`,
+				name: 'Numbers',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+				parameters: { jsCode: BATCH_CODE },
+			},
 			{
 				id: `${id}-node`,
 				name: RETRY_NODE_NAME,
@@ -211,22 +252,45 @@ export async function activateAll(rest: N8nRest, workflowIds: string[]): Promise
 	}
 }
 
-async function newExecution(rest: N8nRest, workflowId: string, known: Set<string>, filter: (execution: ExecutionSummary) => boolean = () => true) {
-	return (await again(() => rest.listExecutions({ workflowId }, 100))).find((execution) => !known.has(String(execution.id)) && filter(execution));
+async function newExecution(
+	rest: N8nRest,
+	workflowId: string,
+	known: Set<string>,
+	filter: (execution: ExecutionSummary) => boolean = () => true,
+) {
+	return (await again(() => rest.listExecutions({ workflowId }, 100))).find(
+		(execution) => !known.has(String(execution.id)) && filter(execution),
+	);
 }
 
 /**
  * POSTs the batch to the workflow's production webhook (it answers at once) and waits for the
  * execution it started. A 404 means the webhook is not registered yet (nothing ran): try again.
  */
-export async function startBlast(rest: N8nRest, baseUrl: string, workflowId: string, body: { numbers: string[]; refPrefix: string }, timeoutMs = 300_000): Promise<Blast> {
-	const known = new Set((await again(() => rest.listExecutions({ workflowId }, 100))).map((execution) => String(execution.id)));
+export async function startBlast(
+	rest: N8nRest,
+	baseUrl: string,
+	workflowId: string,
+	body: { numbers: string[]; refPrefix: string },
+	timeoutMs = 300_000,
+): Promise<Blast> {
+	const known = new Set(
+		(await again(() => rest.listExecutions({ workflowId }, 100))).map((execution) =>
+			String(execution.id),
+		),
+	);
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		try {
-			const response = await axios.post(`${baseUrl}/webhook/${webhookPath(workflowId)}`, body, { validateStatus: () => true, timeout: 60_000 });
+			const response = await axios.post(`${baseUrl}/webhook/${webhookPath(workflowId)}`, body, {
+				validateStatus: () => true,
+				timeout: 60_000,
+			});
 			if (response.status === 200) break;
-			if (response.status !== 404 || Date.now() > deadline) throw new Error(`Webhook of ${workflowId} answered ${response.status}: ${JSON.stringify(response.data)}`);
+			if (response.status !== 404 || Date.now() > deadline)
+				throw new Error(
+					`Webhook of ${workflowId} answered ${response.status}: ${JSON.stringify(response.data)}`,
+				);
 		} catch (error) {
 			// The connection dropped: the execution may have started all the same. Never start a second one.
 			if (!isNetworkError(error)) throw error;
@@ -239,9 +303,14 @@ export async function startBlast(rest: N8nRest, baseUrl: string, workflowId: str
 		const fresh = await newExecution(rest, workflowId, known);
 		if (fresh && TERMINAL.has(fresh.status)) {
 			const detail = await again(() => rest.getExecution(String(fresh.id)));
-			return { executionId: String(fresh.id), status: detail.status, runData: decodeExecutionData(detail) };
+			return {
+				executionId: String(fresh.id),
+				status: detail.status,
+				runData: decodeExecutionData(detail),
+			};
 		}
-		if (Date.now() > deadline) throw new Error(`No finished execution of ${workflowId} within ${timeoutMs / 1000} s.`);
+		if (Date.now() > deadline)
+			throw new Error(`No finished execution of ${workflowId} within ${timeoutMs / 1000} s.`);
 		await sleep(1000);
 	}
 }
@@ -257,20 +326,46 @@ export interface Retried extends Blast {
  * Executions › Retry, exactly as the editor sends it. n8n answers when the retry has finished; if the
  * connection drops first, the retry is found by its retryOf instead (it is never sent twice).
  */
-export async function retryExecution(rest: N8nRest, workflowId: string, executionId: string, kind: RetryKind): Promise<Retried> {
-	const known = new Set((await again(() => rest.listExecutions({ workflowId }, 100))).map((execution) => String(execution.id)));
+export async function retryExecution(
+	rest: N8nRest,
+	workflowId: string,
+	executionId: string,
+	kind: RetryKind,
+): Promise<Retried> {
+	const known = new Set(
+		(await again(() => rest.listExecutions({ workflowId }, 100))).map((execution) =>
+			String(execution.id),
+		),
+	);
 	let retryId: string | undefined;
 	try {
-		const response = await rest.raw('POST', `/rest/executions/${encodeURIComponent(executionId)}/retry`, kind === 'current' ? { loadWorkflow: true } : undefined);
-		if (response.status !== 200) throw new Error(`Retry of execution ${executionId} answered ${response.status}: ${JSON.stringify(response.data)}`);
+		const response = await rest.raw(
+			'POST',
+			`/rest/executions/${encodeURIComponent(executionId)}/retry`,
+			kind === 'current' ? { loadWorkflow: true } : undefined,
+		);
+		if (response.status !== 200)
+			throw new Error(
+				`Retry of execution ${executionId} answered ${response.status}: ${JSON.stringify(response.data)}`,
+			);
 		retryId = String((response.data as { data: { id: string } }).data.id);
 	} catch (error) {
 		if (!isNetworkError(error)) throw error;
 		const deadline = Date.now() + 120_000;
 		while (retryId === undefined) {
 			await sleep(2000);
-			retryId = (await newExecution(rest, workflowId, known, (execution) => String(execution.retryOf) === executionId))?.id;
-			if (retryId === undefined && Date.now() > deadline) throw new Error(`The retry of execution ${executionId} dropped its connection and did not show up.`);
+			retryId = (
+				await newExecution(
+					rest,
+					workflowId,
+					known,
+					(execution) => String(execution.retryOf) === executionId,
+				)
+			)?.id;
+			if (retryId === undefined && Date.now() > deadline)
+				throw new Error(
+					`The retry of execution ${executionId} dropped its connection and did not show up.`,
+				);
 		}
 	}
 	const detail = await again(() => rest.waitForExecution(String(retryId), 300_000));
@@ -280,7 +375,8 @@ export async function retryExecution(rest: N8nRest, workflowId: string, executio
 		runData: decodeExecutionData(detail),
 		retryOf: String((detail as { retryOf?: unknown }).retryOf ?? ''),
 		mode: detail.mode,
-		workflowNodes: (detail.workflowData as { nodes?: Array<Record<string, unknown>> } | undefined)?.nodes ?? [],
+		workflowNodes:
+			(detail.workflowData as { nodes?: Array<Record<string, unknown>> } | undefined)?.nodes ?? [],
 	};
 }
 
@@ -288,9 +384,15 @@ export async function retryExecution(rest: N8nRest, workflowId: string, executio
  * "Retry with currently saved workflow" should run something that differs from the original: save a
  * harmless edit (a note on the Agentive Voice node), as a user fixing the workflow would.
  */
-export async function saveEditedWorkflow(rest: N8nRest, workflowId: string, note: string): Promise<void> {
+export async function saveEditedWorkflow(
+	rest: N8nRest,
+	workflowId: string,
+	note: string,
+): Promise<void> {
 	const workflow = await again(() => rest.getWorkflow(workflowId));
-	const nodes = workflow.nodes.map((node) => (node.name === RETRY_NODE_NAME ? { ...node, notes: note } : node));
+	const nodes = workflow.nodes.map((node) =>
+		node.name === RETRY_NODE_NAME ? { ...node, notes: note } : node,
+	);
 	await rest.request('PATCH', `/rest/workflows/${encodeURIComponent(workflowId)}`, {
 		versionId: workflow.versionId,
 		name: workflow.name,
@@ -301,7 +403,10 @@ export async function saveEditedWorkflow(rest: N8nRest, workflowId: string, note
 }
 
 /** Items of the node's last run, first output. */
-export function lastRunItems(runData: RunData, nodeName = RETRY_NODE_NAME): Array<Record<string, unknown>> {
+export function lastRunItems(
+	runData: RunData,
+	nodeName = RETRY_NODE_NAME,
+): Array<Record<string, unknown>> {
 	const runs = runData.resultData.runData[nodeName] ?? [];
 	const last = runs[runs.length - 1];
 	return (last?.data?.main?.[0] ?? []).map((item) => item.json);
@@ -330,7 +435,12 @@ export interface RetryMeasure {
 }
 
 export function retryLine(name: string, m: RetryMeasure): string {
-	const status = m.retryStatus === 'success' ? 'succeeded' : m.retryStatus === 'error' ? 'failed' : m.retryStatus;
+	const status =
+		m.retryStatus === 'success'
+			? 'succeeded'
+			: m.retryStatus === 'error'
+				? 'failed'
+				: m.retryStatus;
 	return `retry (${name}): ${m.called}/${m.n} numbers called, ${m.duplicates} duplicate calls, ${m.outputItems}/${m.n} items in the retry's output, retry execution ${status}`;
 }
 
@@ -375,16 +485,28 @@ export interface ScenarioContext {
  * One variant on a freshly reset sandbox: arm the fault on item 31's number, run the blast, clear what
  * is left of the fault (the outage is over), optionally save an edit, retry, and measure.
  */
-export async function runVariant(ctx: ScenarioContext, variant: RetryVariant, series: number): Promise<VariantRun> {
+export async function runVariant(
+	ctx: ScenarioContext,
+	variant: RetryVariant,
+	series: number,
+): Promise<VariantRun> {
 	const workflowId = retryWorkflowId(variant.operation, variant.idSource);
 	const numbers = retryNumbers(series);
 	await ctx.sandbox.reset();
 	await ctx.sandbox.failNumber(numbers[FAILING_ITEM - 1], FAULT_USES[variant.operation]);
-	const first = await startBlast(ctx.rest, ctx.baseUrl, workflowId, { numbers, refPrefix: `order-${series}` });
+	const first = await startBlast(ctx.rest, ctx.baseUrl, workflowId, {
+		numbers,
+		refPrefix: `order-${series}`,
+	});
 	await ctx.sandbox.clearFaults();
 	const logAfterFirst = await ctx.sandbox.log();
 	const beforeRetry = perNumberCalls(await ctx.sandbox.calls(), numbers);
-	if (variant.retryKind === 'current') await saveEditedWorkflow(ctx.rest, workflowId, `Edited before retrying execution ${first.executionId}`);
+	if (variant.retryKind === 'current')
+		await saveEditedWorkflow(
+			ctx.rest,
+			workflowId,
+			`Edited before retrying execution ${first.executionId}`,
+		);
 	const retry = await retryExecution(ctx.rest, workflowId, first.executionId, variant.retryKind);
 	const logAll = await ctx.sandbox.log();
 	const calls = await ctx.sandbox.calls();
@@ -401,7 +523,10 @@ export async function runVariant(ctx: ScenarioContext, variant: RetryVariant, se
 		firstStatus: first.status,
 		callsBeforeRetry: [...beforeRetry.values()].reduce((sum, list) => sum + list.length, 0),
 		marked: items.flatMap((item, index) => (item[MARKER_FIELD] === true ? [index] : [])),
-		mismatched: items.filter((item, index) => numberKey(byId.get(String(item.unique_id))?.to_number) !== numberKey(numbers[index])).length,
+		mismatched: items.filter(
+			(item, index) =>
+				numberKey(byId.get(String(item.unique_id))?.to_number) !== numberKey(numbers[index]),
+		).length,
 		retryRequests: requestCounts(logAll.slice(logAfterFirst.length)),
 		firstRequests: requestCounts(logAfterFirst),
 	};

@@ -15,7 +15,17 @@ import { formatDuration, log } from '../../e2e/lib/proc';
 import type { Runtime } from '../../e2e/lib/runtime';
 import type { RateLimit } from './metrics';
 import type { PrivatePack } from './pack';
-import { activateAll, allVariants, retryLine, RetrySandbox, retryWorkflows, runVariant, variantDetail, variantName, type RetryMeasure } from './retry-scenario';
+import {
+	activateAll,
+	allVariants,
+	retryLine,
+	RetrySandbox,
+	retryWorkflows,
+	runVariant,
+	variantDetail,
+	variantName,
+	type RetryMeasure,
+} from './retry-scenario';
 import { LIMITED_CREDENTIAL, startBenchStack } from './stack';
 
 export interface RetryBenchOptions {
@@ -28,23 +38,38 @@ export interface RetryBenchOptions {
 export async function runRetryBench(options: RetryBenchOptions): Promise<void> {
 	const started = Date.now();
 	const workflows = retryWorkflows(LIMITED_CREDENTIAL, false);
-	const stack = await startBenchStack({ runtime: options.runtime, packed: options.packed, rate: options.rate, onStop: options.onStop, workflows: () => workflows });
+	const stack = await startBenchStack({
+		runtime: options.runtime,
+		packed: options.packed,
+		rate: options.rate,
+		onStop: options.onStop,
+		workflows: () => workflows,
+	});
 	options.packed.remove();
-	await activateAll(stack.n8n.rest, workflows.map((workflow) => workflow.id as string));
+	await activateAll(
+		stack.n8n.rest,
+		workflows.map((workflow) => workflow.id as string),
+	);
 	const sandbox = new RetrySandbox(stack.limited.controlUrl ?? `${stack.limited.origin}/__sandbox`);
 	const ctx = { rest: stack.n8n.rest, baseUrl: stack.n8n.baseUrl, sandbox };
 	process.stdout.write(
 		`# n8n Retry benchmark: n8n ${options.runtime.n8nVersion}; Webhook → Code (50 numbers) → Agentive Voice, defaults; item 31's number fails in the first execution;` +
 			` Executions › Retry via POST /rest/executions/:id/retry; sandbox rate limit ${options.rate.limit} per ${options.rate.windowMs / 1000} s\n`,
 	);
-	const results: Array<{ variant: string; measure: RetryMeasure; first: string; retry: string }> = [];
+	const results: Array<{ variant: string; measure: RetryMeasure; first: string; retry: string }> =
+		[];
 	const variants = allVariants();
 	for (const [index, variant] of variants.entries()) {
 		const name = variantName(variant);
 		log(`retry (${name})…`);
 		const run = await runVariant(ctx, variant, index + 1);
 		process.stdout.write(`${retryLine(name, run.measure)}\n# ${variantDetail(run)}\n`);
-		results.push({ variant: name, measure: run.measure, first: run.first.executionId, retry: run.retry.executionId });
+		results.push({
+			variant: name,
+			measure: run.measure,
+			first: run.first.executionId,
+			retry: run.retry.executionId,
+		});
 	}
 	process.stdout.write(`# total ${formatDuration(Date.now() - started)}\n`);
 	const file = path.join(WORK_DIR, 'logs', 'bench-n8n-retry-results.json');

@@ -27,8 +27,19 @@ import { executeWorkflow, type ExecutionResult } from './execute';
 import { measureRun, numberKey, type RateLimit, type RunMeasure } from './metrics';
 import { runRetryBench } from './retry';
 import { buildAndPackPrivately, type PrivatePack } from './pack';
-import { requestLog, resetSandbox, sandboxCalls, startOtherClient, type OtherClient } from './sandbox-http';
-import { LIMITED_CREDENTIAL, startBenchStack, UNLIMITED_CREDENTIAL, type BenchStack } from './stack';
+import {
+	requestLog,
+	resetSandbox,
+	sandboxCalls,
+	startOtherClient,
+	type OtherClient,
+} from './sandbox-http';
+import {
+	LIMITED_CREDENTIAL,
+	startBenchStack,
+	UNLIMITED_CREDENTIAL,
+	type BenchStack,
+} from './stack';
 import {
 	batchNumbers,
 	CREDENTIAL_CHECK_ID,
@@ -60,7 +71,11 @@ const RATE: RateLimit = { limit: 120, windowMs: 10_000 };
 /** The other client: 3 GET /account per second = 30 per 10 s window = 25% of the budget. */
 const OTHER_PER_SECOND = (RATE.limit * 0.25) / (RATE.windowMs / 1000);
 const OVERHEAD_ROUTES: RouteId[] = ['node', 'http'];
-const OVERHEAD_ROUNDS = args['overhead-rounds'] ? Math.max(1, Number(args['overhead-rounds'])) : args.quick ? 2 : 3;
+const OVERHEAD_ROUNDS = args['overhead-rounds']
+	? Math.max(1, Number(args['overhead-rounds']))
+	: args.quick
+		? 2
+		: 3;
 const RUN_TIMEOUT_MS = 10 * 60_000;
 /** One series of numbers per sandbox: calls are cleared between runs, so routes may share them. */
 const SERIES = { limited: 1, unlimited: 2 } as const;
@@ -71,12 +86,19 @@ const pick = <T extends string>(text: string | undefined, all: readonly T[], nam
 	if (!text) return [...all];
 	const wanted = text.split(',').map((part) => part.trim()) as T[];
 	const unknown = wanted.filter((part) => !all.includes(part));
-	if (unknown.length > 0) throw new Error(`Unknown ${name}: ${unknown.join(', ')} (known: ${all.join(', ')}).`);
+	if (unknown.length > 0)
+		throw new Error(`Unknown ${name}: ${unknown.join(', ')} (known: ${all.join(', ')}).`);
 	return all.filter((part) => wanted.includes(part));
 };
-const routes = pick(args.routes, ROUTES.map((route) => route.id), '--routes').map((id) => ROUTES.find((route) => route.id === id) as Route);
+const routes = pick(
+	args.routes,
+	ROUTES.map((route) => route.id),
+	'--routes',
+).map((id) => ROUTES.find((route) => route.id === id) as Route);
 const modes = args['only-overhead'] ? [] : pick<Mode>(args.modes, ['solo', 'shared'], '--modes');
-const overheadRoutes = args['no-overhead'] ? [] : OVERHEAD_ROUTES.filter((id) => routes.some((route) => route.id === id));
+const overheadRoutes = args['no-overhead']
+	? []
+	: OVERHEAD_ROUTES.filter((id) => routes.some((route) => route.id === id));
 
 const detail = (text: string) => process.stdout.write(`# ${text}\n`);
 /** The machine's 1-minute load average: the timing figures depend on it (2 cores here). */
@@ -102,7 +124,12 @@ interface Overhead {
 	executionRounds: number[];
 }
 
-const state: { stop?: () => Promise<void>; other?: OtherClient; pack?: PrivatePack; stopping: boolean } = { stopping: false };
+const state: {
+	stop?: () => Promise<void>;
+	other?: OtherClient;
+	pack?: PrivatePack;
+	stopping: boolean;
+} = { stopping: false };
 
 async function cleanUp(): Promise<void> {
 	await state.other?.stop().catch(() => undefined);
@@ -135,7 +162,12 @@ async function limitedRun(stack: BenchStack, route: Route, mode: Mode): Promise<
 	let execution: ExecutionResult;
 	try {
 		if (mode === 'shared') state.other = startOtherClient(stack.limited, OTHER_PER_SECOND);
-		execution = await executeWorkflow(stack.n8n, workflowId(route.id, 'limited'), ROUTE_NODE_NAME, RUN_TIMEOUT_MS);
+		execution = await executeWorkflow(
+			stack.n8n,
+			workflowId(route.id, 'limited'),
+			ROUTE_NODE_NAME,
+			RUN_TIMEOUT_MS,
+		);
 	} finally {
 		if (state.other) otherSent = await state.other.stop();
 		state.other = undefined;
@@ -143,53 +175,91 @@ async function limitedRun(stack: BenchStack, route: Route, mode: Mode): Promise<
 	}
 	const wallMs = lastLimitedActivity - started;
 	const numbers = batchNumbers(N, SERIES.limited);
-	const measure = measureRun(await requestLog(stack.limited), await sandboxCalls(stack.limited), numbers, RATE, mode === 'shared');
+	const measure = measureRun(
+		await requestLog(stack.limited),
+		await sandboxCalls(stack.limited),
+		numbers,
+		RATE,
+		mode === 'shared',
+	);
 	const row = { route, mode, measure, execution, wallMs, otherSent, loadAtStart };
 	printRunDetail(row);
 	return row;
 }
 
-function printRunDetail({ route, mode, measure, execution, wallMs, otherSent, loadAtStart }: Row): void {
-	const other = mode === 'shared' ? `; other client: ${otherSent} sent, ${measure.other.accepted} accepted, ${measure.other.rejected} got 429` : '';
+function printRunDetail({
+	route,
+	mode,
+	measure,
+	execution,
+	wallMs,
+	otherSent,
+	loadAtStart,
+}: Row): void {
+	const other =
+		mode === 'shared'
+			? `; other client: ${otherSent} sent, ${measure.other.accepted} accepted, ${measure.other.rejected} got 429`
+			: '';
 	detail(
 		`${route.id} ${mode}: execution ${execution.id} ${execution.status} after ${fixed(execution.executionMs / 1000, 2)} s` +
 			` (node ${fixed(execution.nodeMs / 1000, 2)} s, ${execution.outputItems} output items); ${measure.placeRequests} POST /calls,` +
 			` ${measure.rejected429} got 429; ${measure.placed}/${N} numbers called, ${measure.duplicates} duplicate calls${other}; ${measure.detail}; load average ${loadAtStart}`,
 	);
 	if (execution.error) detail(`${route.id} ${mode}: error: ${execution.error}`);
-	log(`  done in ${formatDuration(wallMs)}: ${measure.placed}/${N} placed, ${measure.duplicates} duplicates, ${measure.rejected429} × 429, execution ${execution.status}.`);
+	log(
+		`  done in ${formatDuration(wallMs)}: ${measure.placed}/${N} placed, ${measure.duplicates} duplicates, ${measure.rejected429} × 429, execution ${execution.status}.`,
+	);
 }
 
 /** The HTTP Request node with the predefined credential type reaches the API with our key headers. */
 async function checkCredentialInHttpRequest(stack: BenchStack): Promise<void> {
 	await resetSandbox(stack.unlimited);
 	const execution = await executeWorkflow(stack.n8n, CREDENTIAL_CHECK_ID, ROUTE_NODE_NAME, 60_000);
-	const seen = (await requestLog(stack.unlimited)).filter((entry) => entry.method === 'GET' && entry.path === '/account');
-	const authorised = seen.some((entry) => entry.status === 200 && entry.headers['x-api-key'] === stack.unlimited.apiKey);
+	const seen = (await requestLog(stack.unlimited)).filter(
+		(entry) => entry.method === 'GET' && entry.path === '/account',
+	);
+	const authorised = seen.some(
+		(entry) => entry.status === 200 && entry.headers['x-api-key'] === stack.unlimited.apiKey,
+	);
 	if (execution.status !== 'success' || !authorised) {
 		throw new Error(
 			`The HTTP Request node could not use the credential type agentiveVoiceApi (execution ${execution.status}` +
 				`${execution.error ? `: ${execution.error}` : ''}; sandbox saw ${seen.map((entry) => entry.status).join(', ') || 'no request'}).`,
 		);
 	}
-	detail('HTTP Request with Authentication "Predefined Credential Type" › Agentive Voice API: GET /account answered 200 (x-api-key / x-api-secret headers from the credential)');
+	detail(
+		'HTTP Request with Authentication "Predefined Credential Type" › Agentive Voice API: GET /account answered 200 (x-api-key / x-api-secret headers from the credential)',
+	);
 }
 
 async function unlimitedRun(stack: BenchStack, route: RouteId): Promise<ExecutionResult> {
 	await resetSandbox(stack.unlimited);
-	const execution = await executeWorkflow(stack.n8n, workflowId(route, 'unlimited'), ROUTE_NODE_NAME, RUN_TIMEOUT_MS);
-	const placed = new Set((await sandboxCalls(stack.unlimited)).map((call) => numberKey(call.to_number))).size;
+	const execution = await executeWorkflow(
+		stack.n8n,
+		workflowId(route, 'unlimited'),
+		ROUTE_NODE_NAME,
+		RUN_TIMEOUT_MS,
+	);
+	const placed = new Set(
+		(await sandboxCalls(stack.unlimited)).map((call) => numberKey(call.to_number)),
+	).size;
 	if (execution.status !== 'success' || placed !== N) {
-		throw new Error(`Overhead run of ${route} did not place the batch: execution ${execution.status}, ${placed}/${N} placed. ${execution.error ?? ''}`);
+		throw new Error(
+			`Overhead run of ${route} did not place the batch: execution ${execution.status}, ${placed}/${N} placed. ${execution.error ?? ''}`,
+		);
 	}
 	return execution;
 }
 
 /** One warm-up run per route, then interleaved rounds, so every route sees the same machine load. */
 async function measureOverhead(stack: BenchStack): Promise<Overhead[]> {
-	const results = overheadRoutes.map((route): Overhead => ({ route, rounds: [], executionRounds: [] }));
+	const results = overheadRoutes.map(
+		(route): Overhead => ({ route, rounds: [], executionRounds: [] }),
+	);
 	if (results.length === 0) return results;
-	log(`Overhead: ${overheadRoutes.join(', ')} against the unlimited sandbox, warm-up + ${OVERHEAD_ROUNDS} rounds of ${N} items…`);
+	log(
+		`Overhead: ${overheadRoutes.join(', ')} against the unlimited sandbox, warm-up + ${OVERHEAD_ROUNDS} rounds of ${N} items…`,
+	);
 	for (const result of results) await unlimitedRun(stack, result.route);
 	for (let round = 0; round < OVERHEAD_ROUNDS; round++) {
 		for (const result of results) {
@@ -208,7 +278,18 @@ async function measureOverhead(stack: BenchStack): Promise<Overhead[]> {
 }
 
 function table(rows: Row[], overhead: Overhead[]): string {
-	const header = ['Route', 'Mode', 'Placed', 'Duplicates', '429s', 'Failed items', '% of ceiling', 'Overhead (ms/item)', 'n8n execution', 'Execution time'];
+	const header = [
+		'Route',
+		'Mode',
+		'Placed',
+		'Duplicates',
+		'429s',
+		'Failed items',
+		'% of ceiling',
+		'Overhead (ms/item)',
+		'n8n execution',
+		'Execution time',
+	];
 	const lines = rows.map(({ route, mode, measure, execution }) => {
 		const cost = overhead.find((entry) => entry.route === route.id);
 		return [
@@ -224,7 +305,9 @@ function table(rows: Row[], overhead: Overhead[]): string {
 			`${fixed(execution.executionMs / 1000, 1)} s`,
 		];
 	});
-	return [header, header.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+	return [header, header.map(() => '---'), ...lines]
+		.map((cells) => `| ${cells.join(' | ')} |`)
+		.join('\n');
 }
 
 async function main(): Promise<void> {
@@ -235,7 +318,12 @@ async function main(): Promise<void> {
 	state.pack = await buildAndPackPrivately({ skipBuild: args['skip-build'] });
 	if (args.only !== undefined) {
 		if (args.only !== 'retry') throw new Error(`Unknown --only=${args.only} (known: retry).`);
-		return await runRetryBench({ runtime, packed: state.pack, rate: RATE, onStop: (stop) => (state.stop = stop) });
+		return await runRetryBench({
+			runtime,
+			packed: state.pack,
+			rate: RATE,
+			onStop: (stop) => (state.stop = stop),
+		});
 	}
 	const stack = await startBenchStack({
 		runtime,
@@ -247,12 +335,26 @@ async function main(): Promise<void> {
 		workflows: (urls) => [
 			credentialCheckWorkflow(urls.unlimited, UNLIMITED_CREDENTIAL),
 			...routes.map((route) =>
-				routeWorkflow({ route, target: 'limited', url: urls.limited, credential: LIMITED_CREDENTIAL, count: N, series: SERIES.limited }),
+				routeWorkflow({
+					route,
+					target: 'limited',
+					url: urls.limited,
+					credential: LIMITED_CREDENTIAL,
+					count: N,
+					series: SERIES.limited,
+				}),
 			),
 			...routes
 				.filter((route) => overheadRoutes.includes(route.id))
 				.map((route) =>
-					routeWorkflow({ route, target: 'unlimited', url: urls.unlimited, credential: UNLIMITED_CREDENTIAL, count: N, series: SERIES.unlimited }),
+					routeWorkflow({
+						route,
+						target: 'unlimited',
+						url: urls.unlimited,
+						credential: UNLIMITED_CREDENTIAL,
+						count: N,
+						series: SERIES.unlimited,
+					}),
 				),
 		],
 	});
@@ -264,7 +366,8 @@ async function main(): Promise<void> {
 	await checkCredentialInHttpRequest(stack);
 
 	const rows: Row[] = [];
-	for (const route of routes) for (const mode of modes) rows.push(await limitedRun(stack, route, mode));
+	for (const route of routes)
+		for (const mode of modes) rows.push(await limitedRun(stack, route, mode));
 	const overhead = await measureOverhead(stack);
 
 	process.stdout.write(`\n${table(rows, overhead)}\n\n`);
@@ -273,7 +376,17 @@ async function main(): Promise<void> {
 	fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
 	fs.writeFileSync(
 		resultsFile,
-		JSON.stringify({ n: N, rate: RATE, otherPerSecond: OTHER_PER_SECOND, rows: rows.map(({ route, ...row }) => ({ route: route.id, ...row })), overhead }, null, 2),
+		JSON.stringify(
+			{
+				n: N,
+				rate: RATE,
+				otherPerSecond: OTHER_PER_SECOND,
+				rows: rows.map(({ route, ...row }) => ({ route: route.id, ...row })),
+				overhead,
+			},
+			null,
+			2,
+		),
 	);
 	log(`Results also in ${path.relative(process.cwd(), resultsFile)}`);
 }

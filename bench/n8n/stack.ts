@@ -12,12 +12,23 @@ import { CREDENTIAL_TYPE } from '../../e2e/lib/paths';
 import { log } from '../../e2e/lib/proc';
 import type { Runtime } from '../../e2e/lib/runtime';
 import { startSandbox, type SandboxHandle } from '../../e2e/lib/sandbox';
-import { archiveLogs, assertPackageLoaded, DEFAULT_OWNER, tempUserFolder } from '../../e2e/lib/stack';
+import {
+	archiveLogs,
+	assertPackageLoaded,
+	DEFAULT_OWNER,
+	tempUserFolder,
+} from '../../e2e/lib/stack';
 import type { CredentialRef } from './workflows';
 import type { RateLimit } from './metrics';
 
-export const LIMITED_CREDENTIAL: CredentialRef = { id: 'AgVoiceBenchLim1', name: 'Agentive Voice (rate-limited sandbox)' };
-export const UNLIMITED_CREDENTIAL: CredentialRef = { id: 'AgVoiceBenchUnl1', name: 'Agentive Voice (unlimited sandbox)' };
+export const LIMITED_CREDENTIAL: CredentialRef = {
+	id: 'AgVoiceBenchLim1',
+	name: 'Agentive Voice (rate-limited sandbox)',
+};
+export const UNLIMITED_CREDENTIAL: CredentialRef = {
+	id: 'AgVoiceBenchUnl1',
+	name: 'Agentive Voice (unlimited sandbox)',
+};
 const LOG_LABEL = 'bench-n8n';
 
 export interface BenchStack {
@@ -65,18 +76,34 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
 		const sandboxLog = path.join(userFolder, 'sandbox.log');
 		const limited = await startSandbox({
 			port: 0,
-			extraArgs: ['--rate-limit', String(options.rate.limit), '--window-ms', String(options.rate.windowMs), '--otp-limit', 'unlimited'],
+			extraArgs: [
+				'--rate-limit',
+				String(options.rate.limit),
+				'--window-ms',
+				String(options.rate.windowMs),
+				'--otp-limit',
+				'unlimited',
+			],
 			logFile: sandboxLog,
 		});
 		started.push(limited);
-		const unlimited = await startSandbox({ port: 0, extraArgs: ['--rate-limit', 'unlimited', '--otp-limit', 'unlimited'], logFile: sandboxLog });
+		const unlimited = await startSandbox({
+			port: 0,
+			extraArgs: ['--rate-limit', 'unlimited', '--otp-limit', 'unlimited'],
+			logFile: sandboxLog,
+		});
 		started.push(unlimited);
-		log(`Sandboxes: ${limited.url} (${options.rate.limit} per ${options.rate.windowMs / 1000} s), ${unlimited.url} (unlimited)`);
+		log(
+			`Sandboxes: ${limited.url} (${options.rate.limit} per ${options.rate.windowMs / 1000} s), ${unlimited.url} (unlimited)`,
+		);
 
 		const n8n = new N8n({ runtime: options.runtime, userFolder, port: 0 });
 		started.push(n8n);
 		await installPackageIntoUserFolder(n8n.userFolder, options.packed);
-		await n8n.importCredentials([credential(LIMITED_CREDENTIAL, limited), credential(UNLIMITED_CREDENTIAL, unlimited)]);
+		await n8n.importCredentials([
+			credential(LIMITED_CREDENTIAL, limited),
+			credential(UNLIMITED_CREDENTIAL, unlimited),
+		]);
 		const workflows = options.workflows({ limited: limited.url, unlimited: unlimited.url });
 		log(`Importing ${workflows.length} workflows (n8n import:workflow)…`);
 		await n8n.importWorkflows(workflows);

@@ -45,7 +45,8 @@ const httpNode = (url: string, options: Record<string, unknown> = {}): Record<st
 		nodeCredentialType: CREDENTIAL_TYPE,
 		sendBody: true,
 		specifyBody: 'json',
-		jsonBody: '={{ JSON.stringify({ type: "audio_blast", number: $json.number, audio_id: 12, reference_id: $json.ref }) }}',
+		jsonBody:
+			'={{ JSON.stringify({ type: "audio_blast", number: $json.number, audio_id: 12, reference_id: $json.ref }) }}',
 		options,
 	},
 });
@@ -82,7 +83,12 @@ function batchCode(count: number, series: number, tag: string): string {
 	].join('\n');
 }
 
-const ROUTE_CODES: Record<RouteId, string> = { node: 'Node', http: 'Http', httpBatching: 'Batc', httpRetry: 'Retr' };
+const ROUTE_CODES: Record<RouteId, string> = {
+	node: 'Node',
+	http: 'Http',
+	httpBatching: 'Batc',
+	httpRetry: 'Retr',
+};
 
 /** Stable 16-character workflow id, e.g. benchNodeLimited. */
 export function workflowId(route: RouteId, target: 'limited' | 'unlimited'): string {
@@ -103,7 +109,14 @@ export function routeWorkflow(options: {
 		id,
 		name: `bench: ${route.label} (${target} sandbox, ${count} items)`,
 		nodes: [
-			{ id: `${id}-trigger`, name: TRIGGER_NAME, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: `${id}-trigger`,
+				name: TRIGGER_NAME,
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: `${id}-items`,
 				name: ITEMS_NAME,
@@ -137,7 +150,14 @@ export function credentialCheckWorkflow(url: string, credential: CredentialRef):
 		id,
 		name: 'bench: HTTP Request with the Agentive Voice API credential',
 		nodes: [
-			{ id: `${id}-trigger`, name: TRIGGER_NAME, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: `${id}-trigger`,
+				name: TRIGGER_NAME,
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: `${id}-http`,
 				name: ROUTE_NODE_NAME,
@@ -154,7 +174,9 @@ export function credentialCheckWorkflow(url: string, credential: CredentialRef):
 				credentials: { [CREDENTIAL_TYPE]: credential },
 			},
 		],
-		connections: { [TRIGGER_NAME]: { main: [[{ node: ROUTE_NODE_NAME, type: 'main', index: 0 }]] } },
+		connections: {
+			[TRIGGER_NAME]: { main: [[{ node: ROUTE_NODE_NAME, type: 'main', index: 0 }]] },
+		},
 		settings: { executionOrder: 'v1' },
 	};
 }

@@ -40,7 +40,14 @@ export function downloadWorkflow(uniqueId: string, id = WORKFLOW_ID): WorkflowIm
 		id,
 		name: 'bench: Download Recording of a large recording',
 		nodes: [
-			{ id: `${id}-trigger`, name: 'Run', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: `${id}-trigger`,
+				name: 'Run',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: `${id}-download`,
 				name: NODE_NAME,
@@ -48,7 +55,9 @@ export function downloadWorkflow(uniqueId: string, id = WORKFLOW_ID): WorkflowIm
 				typeVersion: 1,
 				position: [220, 0],
 				parameters: { resource: 'call', operation: 'downloadRecording', uniqueId },
-				credentials: { [CREDENTIAL_TYPE]: { id: SANDBOX_CREDENTIAL.id, name: SANDBOX_CREDENTIAL.name } },
+				credentials: {
+					[CREDENTIAL_TYPE]: { id: SANDBOX_CREDENTIAL.id, name: SANDBOX_CREDENTIAL.name },
+				},
 			},
 		],
 		connections: { Run: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] } },
@@ -58,32 +67,45 @@ export function downloadWorkflow(uniqueId: string, id = WORKFLOW_ID): WorkflowIm
 
 /** A completed, answered call with a recording, seeded through the sandbox's control route. */
 export async function seedRecordedCall(sandbox: SandboxHandle): Promise<string> {
-	const response = await fetch(`${sandbox.controlUrl ?? `${sandbox.origin}/__sandbox`}/calls/seed`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ calls: [{ status: 'completed', duration_sec: 60 }] }),
-	});
+	const response = await fetch(
+		`${sandbox.controlUrl ?? `${sandbox.origin}/__sandbox`}/calls/seed`,
+		{
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ calls: [{ status: 'completed', duration_sec: 60 }] }),
+		},
+	);
 	const body = (await response.json()) as { data: Array<{ unique_id: string }> };
-	if (!response.ok || !body.data?.[0]?.unique_id) throw new Error(`Could not seed a recorded call: ${JSON.stringify(body)}`);
+	if (!response.ok || !body.data?.[0]?.unique_id)
+		throw new Error(`Could not seed a recorded call: ${JSON.stringify(body)}`);
 	return body.data[0].unique_id;
 }
 
 function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-	const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+	const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
+		fs.readFileSync(`/proc/${pid}/status`, 'utf8'),
+	);
 	if (!match) throw new Error(`No ${field} in /proc/${pid}/status`);
 	return Number(match[1]);
 }
 
 /** Run the workflow (REST "Execute workflow") and wait through the light execution list. */
 async function runOnce(rest: N8nRest, workflowId: string): Promise<string> {
-	const started = await rest.request<{ executionId?: string }>('POST', `/rest/workflows/${workflowId}/run`, { triggerToStartFrom: { name: 'Run' } });
+	const started = await rest.request<{ executionId?: string }>(
+		'POST',
+		`/rest/workflows/${workflowId}/run`,
+		{ triggerToStartFrom: { name: 'Run' } },
+	);
 	const id = started.executionId;
 	if (!id) throw new Error(`n8n did not start an execution: ${JSON.stringify(started)}`);
 	const deadline = Date.now() + 10 * 60_000;
 	for (;;) {
 		await sleep(500);
-		const listed = (await rest.listExecutions({ workflowId }, 10)).find((execution) => String(execution.id) === String(id));
-		if (listed && ['success', 'error', 'crashed', 'canceled'].includes(listed.status)) return String(id);
+		const listed = (await rest.listExecutions({ workflowId }, 10)).find(
+			(execution) => String(execution.id) === String(id),
+		);
+		if (listed && ['success', 'error', 'crashed', 'canceled'].includes(listed.status))
+			return String(id);
 		if (Date.now() > deadline) throw new Error(`Execution ${id} did not finish within 10 min.`);
 	}
 }
@@ -92,7 +114,12 @@ async function runOnce(rest: N8nRest, workflowId: string): Promise<string> {
  * Warm-up run (so code loading and first-use caches are not counted), let the process settle, reset its
  * high-water mark, run again, read the peak.
  */
-async function measure(target: N8n, rest: N8nRest, mode: string, sizeMb: number): Promise<MemoryResult> {
+async function measure(
+	target: N8n,
+	rest: N8nRest,
+	mode: string,
+	sizeMb: number,
+): Promise<MemoryResult> {
 	const pid = target.pid;
 	if (!pid) throw new Error('The n8n process is not running.');
 	const warmup = await runOnce(rest, WORKFLOW_ID);
@@ -107,7 +134,9 @@ async function measure(target: N8n, rest: N8nRest, mode: string, sizeMb: number)
 	const [item] = nodeOutput(decodeExecutionData(execution), NODE_NAME);
 	const bytes = Number(item?.size_bytes);
 	if (execution.status !== 'success' || !(bytes >= sizeMb * MB - 64)) {
-		throw new Error(`Download Recording did not fetch the ${sizeMb} MB recording (${mode}): execution ${id} ${execution.status}, size_bytes ${item?.size_bytes}.`);
+		throw new Error(
+			`Download Recording did not fetch the ${sizeMb} MB recording (${mode}): execution ${id} ${execution.status}, size_bytes ${item?.size_bytes}.`,
+		);
 	}
 	const growthMb = (peak - before) / 1024;
 	return {
@@ -122,7 +151,11 @@ async function packed(): Promise<PackedPackage> {
 	return await buildAndPack({ skipBuild: fs.existsSync(path.join(REPO_ROOT, 'dist', 'nodes')) });
 }
 
-async function filesystemMode(runtime: Runtime, pack: PackedPackage, sizeMb: number): Promise<MemoryResult> {
+async function filesystemMode(
+	runtime: Runtime,
+	pack: PackedPackage,
+	sizeMb: number,
+): Promise<MemoryResult> {
 	const userFolder = tempUserFolder('bench-memory-fs');
 	const stack = await startStack({
 		runtime,
@@ -144,7 +177,11 @@ async function filesystemMode(runtime: Runtime, pack: PackedPackage, sizeMb: num
 	}
 }
 
-async function queueDefaultMode(runtime: Runtime, pack: PackedPackage, sizeMb: number): Promise<MemoryResult> {
+async function queueDefaultMode(
+	runtime: Runtime,
+	pack: PackedPackage,
+	sizeMb: number,
+): Promise<MemoryResult> {
 	const userFolder = tempUserFolder('bench-memory-queue');
 	const stack = await startQueueStack({
 		runtime,
@@ -160,7 +197,10 @@ async function queueDefaultMode(runtime: Runtime, pack: PackedPackage, sizeMb: n
 	try {
 		await stack.main.importWorkflows([downloadWorkflow(await seedRecordedCall(stack.sandbox))]);
 		const result = await measure(stack.workers[0], stack.main.rest, 'database', sizeMb);
-		return { ...result, detail: `${result.detail}; queue mode, measured on the worker (its default binary-data mode)` };
+		return {
+			...result,
+			detail: `${result.detail}; queue mode, measured on the worker (its default binary-data mode)`,
+		};
 	} finally {
 		await stack.stop();
 		archiveLogs(userFolder, 'bench-memory-queue');

@@ -30,7 +30,13 @@ import { archiveLogs, SANDBOX_CREDENTIAL, tempUserFolder } from '../../e2e/lib/s
 import { measureRun, type RateLimit } from '../n8n/metrics';
 import { buildAndPackPrivately, type PrivatePack } from '../n8n/pack';
 import { requestLog, resetSandbox, sandboxCalls } from '../n8n/sandbox-http';
-import { batchNumbers, ROUTE_NODE_NAME, ROUTES, routeWorkflow, type RouteId } from '../n8n/workflows';
+import {
+	batchNumbers,
+	ROUTE_NODE_NAME,
+	ROUTES,
+	routeWorkflow,
+	type RouteId,
+} from '../n8n/workflows';
 
 const { values: args } = parseArgs({
 	options: {
@@ -76,8 +82,19 @@ function workflowsFor(url: string): WorkflowImport[] {
 		const route = ROUTES.find((candidate) => candidate.id === routeId);
 		if (!route) throw new Error(`Unknown route ${routeId}`);
 		for (let slot = 1; slot <= MAX_WORKERS; slot++) {
-			const workflow = routeWorkflow({ route, target: 'limited', url, credential: SANDBOX_CREDENTIAL, count: PER_WORKER, series: 10 + slot });
-			workflows.push({ ...workflow, id: workflowIdFor(routeId, slot), name: `bench:queue ${route.label}, worker slot ${slot} (${PER_WORKER} items)` });
+			const workflow = routeWorkflow({
+				route,
+				target: 'limited',
+				url,
+				credential: SANDBOX_CREDENTIAL,
+				count: PER_WORKER,
+				series: 10 + slot,
+			});
+			workflows.push({
+				...workflow,
+				id: workflowIdFor(routeId, slot),
+				name: `bench:queue ${route.label}, worker slot ${slot} (${PER_WORKER} items)`,
+			});
 		}
 	}
 	return workflows;
@@ -95,8 +112,15 @@ async function runAll(stack: QueueStack, workflowIds: string[]): Promise<Finishe
 	const rest = stack.main.rest;
 	const ids = await Promise.all(
 		workflowIds.map(async (workflowId) => {
-			const started = await rest.request<{ executionId?: string }>('POST', `/rest/workflows/${workflowId}/run`, { triggerToStartFrom: { name: 'Run' } });
-			if (!started.executionId) throw new Error(`n8n did not start an execution of ${workflowId}: ${JSON.stringify(started)}`);
+			const started = await rest.request<{ executionId?: string }>(
+				'POST',
+				`/rest/workflows/${workflowId}/run`,
+				{ triggerToStartFrom: { name: 'Run' } },
+			);
+			if (!started.executionId)
+				throw new Error(
+					`n8n did not start an execution of ${workflowId}: ${JSON.stringify(started)}`,
+				);
 			return started.executionId;
 		}),
 	);
@@ -104,16 +128,24 @@ async function runAll(stack: QueueStack, workflowIds: string[]): Promise<Finishe
 	for (;;) {
 		await sleep(1000);
 		const listed = await rest.listExecutions({}, 50);
-		const done = ids.filter((id) => listed.some((execution) => String(execution.id) === String(id) && TERMINAL.has(execution.status)));
+		const done = ids.filter((id) =>
+			listed.some(
+				(execution) => String(execution.id) === String(id) && TERMINAL.has(execution.status),
+			),
+		);
 		if (done.length === ids.length) break;
-		if (Date.now() > deadline) throw new Error(`Executions ${ids.join(', ')} did not all finish within ${RUN_TIMEOUT_MS / 1000} s.`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`Executions ${ids.join(', ')} did not all finish within ${RUN_TIMEOUT_MS / 1000} s.`,
+			);
 	}
 	return await Promise.all(
 		ids.map(async (id) => {
 			const execution: ExecutionDetail = await rest.getExecution(id);
 			const data = decodeExecutionData(execution);
 			const tasks = data.resultData.runData[ROUTE_NODE_NAME] ?? [];
-			const message = data.resultData.error?.message ?? tasks.find((task) => task.error)?.error?.message;
+			const message =
+				data.resultData.error?.message ?? tasks.find((task) => task.error)?.error?.message;
 			return {
 				id: String(id),
 				status: execution.status,
@@ -138,18 +170,34 @@ async function run(stack: QueueStack, spec: RunSpec): Promise<string> {
 	if (wait > 0) await sleep(wait);
 	await resetSandbox(stack.sandbox);
 	const n = PER_WORKER * spec.workers;
-	log(`${spec.name}, W = ${spec.workers}: ${spec.workers} executions of ${PER_WORKER} items at once (load average ${os.loadavg()[0].toFixed(1)})…`);
+	log(
+		`${spec.name}, W = ${spec.workers}: ${spec.workers} executions of ${PER_WORKER} items at once (load average ${os.loadavg()[0].toFixed(1)})…`,
+	);
 	const started = Date.now();
 	let finished: Finished[];
 	try {
-		finished = await runAll(stack, Array.from({ length: spec.workers }, (_, i) => workflowIdFor(spec.route, i + 1)));
+		finished = await runAll(
+			stack,
+			Array.from({ length: spec.workers }, (_, i) => workflowIdFor(spec.route, i + 1)),
+		);
 	} finally {
 		lastActivity = Date.now();
 	}
-	const numbers = Array.from({ length: spec.workers }, (_, i) => batchNumbers(PER_WORKER, 10 + i + 1)).flat();
-	const measure = measureRun(await requestLog(stack.sandbox), await sandboxCalls(stack.sandbox), numbers, RATE, false);
+	const numbers = Array.from({ length: spec.workers }, (_, i) =>
+		batchNumbers(PER_WORKER, 10 + i + 1),
+	).flat();
+	const measure = measureRun(
+		await requestLog(stack.sandbox),
+		await sandboxCalls(stack.sandbox),
+		numbers,
+		RATE,
+		false,
+	);
 	const achieved = measure.percent === undefined ? '—' : fixed(measure.percent);
-	const executions = finished.map((execution) => `${execution.id} ${execution.status} on worker ${execution.worker ?? '?'} (${execution.outputItems} items)${execution.error ? `: ${execution.error}` : ''}`);
+	const executions = finished.map(
+		(execution) =>
+			`${execution.id} ${execution.status} on worker ${execution.worker ?? '?'} (${execution.outputItems} items)${execution.error ? `: ${execution.error}` : ''}`,
+	);
 	detail(
 		`${spec.name} W=${spec.workers}: ${formatDuration(Date.now() - started)}; executions ${executions.join('; ')}; ${measure.placeRequests} POST /calls, ` +
 			`${measure.rejected429} got 429 (${fixed((100 * measure.rejected429) / Math.max(1, measure.placeRequests), 2)}%); ${measure.placed}/${n} numbers called; ${measure.detail}`,
@@ -157,7 +205,12 @@ async function run(stack: QueueStack, spec: RunSpec): Promise<string> {
 	return `queue (${spec.name}): ${spec.workers} workers, ${achieved}% of the rate-limit ceiling, ${measure.failed}/${n} items failed, ${measure.duplicates} duplicates, ${measure.rejected429} responses were 429`;
 }
 
-const state: { stop?: () => Promise<void>; pack?: PrivatePack; stopping: boolean; userFolder?: string } = { stopping: false };
+const state: {
+	stop?: () => Promise<void>;
+	pack?: PrivatePack;
+	stopping: boolean;
+	userFolder?: string;
+} = { stopping: false };
 
 async function cleanUp(): Promise<void> {
 	if (state.stop) await state.stop();
@@ -195,7 +248,14 @@ async function main(): Promise<void> {
 		n8nPort: 0,
 		sandboxPort: 0,
 		seedCalls: 0,
-		sandboxArgs: ['--rate-limit', String(RATE.limit), '--window-ms', String(RATE.windowMs), '--otp-limit', 'unlimited'],
+		sandboxArgs: [
+			'--rate-limit',
+			String(RATE.limit),
+			'--window-ms',
+			String(RATE.windowMs),
+			'--otp-limit',
+			'unlimited',
+		],
 		workflows: [],
 		onStop: (stop) => {
 			state.stop = stop;
@@ -210,7 +270,9 @@ async function main(): Promise<void> {
 	const lines: string[] = [];
 	for (const spec of RUNS) lines.push(await run(stack, spec));
 	for (const index of PRINT_ORDER) process.stdout.write(`${lines[index]}\n`);
-	detail(`total ${formatDuration(Date.now() - started)}; logs in ${path.relative(process.cwd(), path.join('e2e', '.work', 'logs'))}/${LABEL}-*`);
+	detail(
+		`total ${formatDuration(Date.now() - started)}; logs in ${path.relative(process.cwd(), path.join('e2e', '.work', 'logs'))}/${LABEL}-*`,
+	);
 }
 
 main().then(

@@ -15,15 +15,34 @@
  */
 import * as http from 'node:http';
 import axios from 'axios';
-import { bootAgentStack, ChatClient, chatWebhookId, AGENT_WORKFLOW_ID, type AgentStack } from '../lib/ai-agent';
+import {
+	bootAgentStack,
+	ChatClient,
+	chatWebhookId,
+	AGENT_WORKFLOW_ID,
+	type AgentStack,
+} from '../lib/ai-agent';
 import type { WorkflowImport } from '../lib/n8n';
-import { decodeExecutionData, type ExecutionDetail, type NodeTypeDescription } from '../lib/n8n-rest';
+import {
+	decodeExecutionData,
+	type ExecutionDetail,
+	type NodeTypeDescription,
+} from '../lib/n8n-rest';
 import { NODE_TYPES } from '../lib/paths';
 import { SandboxControl, type SandboxLogEntry } from '../lib/sandbox-control';
 import { loadExampleWorkflows } from '../lib/stack';
 import { workflowIssues } from '../lib/workflow-check';
 import { demoResponder } from '../model-server/demo';
-import { firstItem, lastUserText, pendingToolResult, scripted, text, toolCall, toolResults, type Step } from '../model-server/script';
+import {
+	firstItem,
+	lastUserText,
+	pendingToolResult,
+	scripted,
+	text,
+	toolCall,
+	toolResults,
+	type Step,
+} from '../model-server/script';
 import type { ModelRequest, RecordedRequest, ToolDefinition } from '../model-server/types';
 
 const LABEL = 'ai-agent';
@@ -50,26 +69,32 @@ function sentRequestId(request: ModelRequest): string {
 		.filter((result) => result.call.name === 'Send_Code')
 		.map((result) => firstItem(result)?.request_id);
 	const id = ids[ids.length - 1];
-	if (typeof id !== 'string') throw new Error('No Send_Code result with a request_id in the conversation.');
+	if (typeof id !== 'string')
+		throw new Error('No Send_Code result with a request_id in the conversation.');
 	return id;
 }
 
 /** The model repeats what the last tool answered (so the chat reply shows the tool result). */
-const sayToolResult: Step = (request) => text(`Tool result: ${pendingToolResult(request)?.content ?? '(none)'}`);
+const sayToolResult: Step = (request) =>
+	text(`Tool result: ${pendingToolResult(request)?.content ?? '(none)'}`);
 
 function chatCompletionsVariant(example: WorkflowImport): WorkflowImport {
 	const copy = JSON.parse(JSON.stringify(example)) as WorkflowImport;
 	copy.id = CHAT_COMPLETIONS_ID;
 	copy.name = `${example.name} (Chat Completions)`;
 	for (const node of copy.nodes) {
-		if (node.type === '@n8n/n8n-nodes-langchain.chatTrigger') node.webhookId = '7a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d';
-		if (node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi') (node.parameters as Record<string, unknown>).responsesApiEnabled = false;
+		if (node.type === '@n8n/n8n-nodes-langchain.chatTrigger')
+			node.webhookId = '7a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d';
+		if (node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi')
+			(node.parameters as Record<string, unknown>).responsesApiEnabled = false;
 	}
 	return copy;
 }
 
 describe('the Agentive Voice node as a tool of a real n8n AI Agent', () => {
-	const example = loadExampleWorkflows().find((workflow) => workflow.id === AGENT_WORKFLOW_ID) as WorkflowImport;
+	const example = loadExampleWorkflows().find(
+		(workflow) => workflow.id === AGENT_WORKFLOW_ID,
+	) as WorkflowImport;
 	const variant = chatCompletionsVariant(example);
 	let agent: AgentStack;
 	let sandbox: SandboxControl;
@@ -88,7 +113,10 @@ describe('the Agentive Voice node as a tool of a real n8n AI Agent', () => {
 	let mark = 0;
 
 	/** A fresh chat session, an empty sandbox log, and the model's script for it. */
-	async function newConversation(steps: Step[], workflow: WorkflowImport = example): Promise<{ chat: ChatClient; script: ReturnType<typeof scripted> }> {
+	async function newConversation(
+		steps: Step[],
+		workflow: WorkflowImport = example,
+	): Promise<{ chat: ChatClient; script: ReturnType<typeof scripted> }> {
 		await sandbox.clearLog();
 		mark = agent.model.requests.length;
 		const script = scripted(steps);
@@ -97,7 +125,9 @@ describe('the Agentive Voice node as a tool of a real n8n AI Agent', () => {
 	}
 
 	async function latestExecution(workflowId = AGENT_WORKFLOW_ID): Promise<ExecutionDetail> {
-		const [newest] = (await agent.stack.n8n.rest.listExecutions({ workflowId })).sort((a, b) => Number(b.id) - Number(a.id));
+		const [newest] = (await agent.stack.n8n.rest.listExecutions({ workflowId })).sort(
+			(a, b) => Number(b.id) - Number(a.id),
+		);
 		return await agent.stack.n8n.rest.waitForExecution(newest.id, 60_000);
 	}
 
@@ -111,17 +141,29 @@ describe('the Agentive Voice node as a tool of a real n8n AI Agent', () => {
 	}
 
 	/** The results n8n handed to the model, in order, as it sent them. */
-	function toolResultsSent(recorded: RecordedRequest[]): Array<{ tool: string; args: Record<string, unknown>; result: unknown }> {
+	function toolResultsSent(
+		recorded: RecordedRequest[],
+	): Array<{ tool: string; args: Record<string, unknown>; result: unknown }> {
 		const last = recorded[recorded.length - 1].request as ModelRequest;
-		return toolResults(last).map((result) => ({ tool: result.call.name, args: result.call.arguments, result: result.json }));
+		return toolResults(last).map((result) => ({
+			tool: result.call.name,
+			args: result.call.arguments,
+			result: result.json,
+		}));
 	}
 
 	it('imports and publishes the example like `npm start`; the editor would flag none of its nodes; the chat page is served', async () => {
 		const rest = agent.stack.n8n.rest;
 		const stored = await rest.getWorkflow(AGENT_WORKFLOW_ID);
-		expect({ name: stored.name, active: stored.active, nodes: stored.nodes.length }).toEqual({ name: example.name, active: true, nodes: example.nodes.length });
+		expect({ name: stored.name, active: stored.active, nodes: stored.nodes.length }).toEqual({
+			name: example.name,
+			active: true,
+			nodes: example.nodes.length,
+		});
 		expect(workflowIssues(example, await rest.nodeTypes())).toEqual([]);
-		const tools = example.nodes.filter((node) => node.type === `${NODE_TYPES.action}Tool`).map((node) => node.name);
+		const tools = example.nodes
+			.filter((node) => node.type === `${NODE_TYPES.action}Tool`)
+			.map((node) => node.name);
 		expect(tools).toEqual(['Send Code', 'Verify Code', 'Get Call Status']);
 
 		const page = await new ChatClient(agent.stack.n8n.baseUrl, chatWebhookId(example)).page();
@@ -132,21 +174,48 @@ describe('the Agentive Voice node as a tool of a real n8n AI Agent', () => {
 	it('verifies a number in two chat turns: one verification call, one verify attempt with the spoken code', async () => {
 		const { chat, script } = await newConversation([
 			toolCall('Send_Code', { number: '98123 45678' }),
-			(request) => text(`I have called +919812345678 with a 6-digit code (request ${String(firstItem(pendingToolResult(request))?.request_id)}). Please type it.`),
+			(request) =>
+				text(
+					`I have called +919812345678 with a 6-digit code (request ${String(firstItem(pendingToolResult(request))?.request_id)}). Please type it.`,
+				),
 			// Turn 2: the request_id comes from turn 1's tool result (memory), the code from what the person typed.
-			(request) => toolCall('Verify_Code', { request_id: sentRequestId(request), code: /\d{6}/.exec(lastUserText(request))?.[0] ?? '' }),
-			(request) => text(firstItem(pendingToolResult(request))?.verified === true ? 'Thank you: +919812345678 is verified.' : 'That code did not match.'),
+			(request) =>
+				toolCall('Verify_Code', {
+					request_id: sentRequestId(request),
+					code: /\d{6}/.exec(lastUserText(request))?.[0] ?? '',
+				}),
+			(request) =>
+				text(
+					firstItem(pendingToolResult(request))?.verified === true
+						? 'Thank you: +919812345678 is verified.'
+						: 'That code did not match.',
+				),
 		]);
 
 		const first = await chat.send('Hi, please verify my number 98123 45678');
-		expect(first).toMatchObject({ status: 200, output: expect.stringContaining('Please type it.') });
+		expect(first).toMatchObject({
+			status: 200,
+			output: expect.stringContaining('Please type it.'),
+		});
 		expect((await latestExecution()).status).toBe('success');
 
-		const [sent] = toolResultsSent(modelRequests()).map((entry) => entry.result as Array<Record<string, unknown>>);
-		expect(sent).toEqual([expect.objectContaining({ status: 'success', request_id: expect.any(String), expires_in_sec: 600 })]);
+		const [sent] = toolResultsSent(modelRequests()).map(
+			(entry) => entry.result as Array<Record<string, unknown>>,
+		);
+		expect(sent).toEqual([
+			expect.objectContaining({
+				status: 'success',
+				request_id: expect.any(String),
+				expires_in_sec: 600,
+			}),
+		]);
 		const requestId = sent[0].request_id as string;
 		const otp = await sandbox.otp(requestId);
-		expect({ number: otp.number, status: otp.status, code: otp.code }).toEqual({ number: '+919812345678', status: 'pending', code: expect.stringMatching(/^\d{6}$/) });
+		expect({ number: otp.number, status: otp.status, code: otp.code }).toEqual({
+			number: '+919812345678',
+			status: 'pending',
+			code: expect.stringMatching(/^\d{6}$/),
+		});
 		expect(otp.message).toContain('Your verification code is'); // the fixed message, not one from the model
 
 		const second = await chat.send(`The code is ${otp.code}`);
@@ -155,13 +224,19 @@ describe('the Agentive Voice node as a tool of a real n8n AI Agent', () => {
 		expect(script.remaining()).toBe(0);
 
 		const log = await sandbox.log();
-		expect(apiCalls(log, '/otp/send').map((entry) => entry.body)).toEqual([expect.objectContaining({ number: '+919812345678', length: 6 })]);
-		expect(apiCalls(log, '/otp/verify').map((entry) => entry.body)).toEqual([{ request_id: requestId, code: otp.code }]);
+		expect(apiCalls(log, '/otp/send').map((entry) => entry.body)).toEqual([
+			expect.objectContaining({ number: '+919812345678', length: 6 }),
+		]);
+		expect(apiCalls(log, '/otp/verify').map((entry) => entry.body)).toEqual([
+			{ request_id: requestId, code: otp.code },
+		]);
 		expect((await sandbox.otp(requestId)).status).toBe('verified');
 		// What the model saw of the verification:
 		const results = toolResultsSent(modelRequests());
 		expect(results.map((entry) => entry.tool)).toEqual(['Send_Code', 'Verify_Code']);
-		expect(results[1].result).toEqual([expect.objectContaining({ verified: true, details: 'Code verified.', request_id: requestId })]);
+		expect(results[1].result).toEqual([
+			expect.objectContaining({ verified: true, details: 'Code verified.', request_id: requestId }),
+		]);
 	});
 
 	it('a wrong code first: the tool result says so with attempts_left, and the next call with the right code verifies', async () => {
@@ -172,10 +247,18 @@ describe('the Agentive Voice node as a tool of a real n8n AI Agent', () => {
 			// The model mishears the code once, reads the tool result, and tries the right one.
 			async (request) => {
 				spoken = (await sandbox.otp(sentRequestId(request))).code;
-				return toolCall('Verify_Code', { request_id: sentRequestId(request), code: wrongCode(spoken) });
+				return toolCall('Verify_Code', {
+					request_id: sentRequestId(request),
+					code: wrongCode(spoken),
+				});
 			},
 			(request) => toolCall('Verify_Code', { request_id: sentRequestId(request), code: spoken }),
-			(request) => text(firstItem(pendingToolResult(request))?.verified === true ? 'Verified on the second try.' : 'Still not verified.'),
+			(request) =>
+				text(
+					firstItem(pendingToolResult(request))?.verified === true
+						? 'Verified on the second try.'
+						: 'Still not verified.',
+				),
 		]);
 
 		await chat.send('Verify +91 98123 45690');
@@ -194,26 +277,49 @@ describe('the Agentive Voice node as a tool of a real n8n AI Agent', () => {
 		const sentReference = (results[0].result as Array<{ reference_id?: unknown }>)[0]?.reference_id;
 		expect(sentReference).toEqual(expect.stringMatching(/^n8n-/));
 		expect(results[1].result).toEqual([
-			{ verified: false, reason: 'incorrect_code', attempts_left: 2, details: 'Incorrect code.', request_id: expect.any(String), reference_id: sentReference },
+			{
+				verified: false,
+				reason: 'incorrect_code',
+				attempts_left: 2,
+				details: 'Incorrect code.',
+				request_id: expect.any(String),
+				reference_id: sentReference,
+			},
 		]);
 		expect(results[2].result).toEqual([expect.objectContaining({ verified: true })]);
-		expect(apiCalls(await sandbox.log(), '/otp/verify').map((entry) => entry.status)).toEqual([401, 200]);
+		expect(apiCalls(await sandbox.log(), '/otp/verify').map((entry) => entry.status)).toEqual([
+			401, 200,
+		]);
 	});
 
 	it('a malformed number: the tool result is the validation message, the sandbox gets no request, the execution succeeds', async () => {
-		const { chat } = await newConversation([toolCall('Send_Code', { number: '12345' }), sayToolResult]);
+		const { chat } = await newConversation([
+			toolCall('Send_Code', { number: '12345' }),
+			sayToolResult,
+		]);
 
 		const reply = await chat.send('Verify 12345');
 		expect(reply.status).toBe(200);
-		expect(toolResultsSent(modelRequests())).toEqual([{ tool: 'Send_Code', args: { number: '12345', id: expect.any(String) }, result: [{ error: NUMBER_ERROR }] }]);
+		expect(toolResultsSent(modelRequests())).toEqual([
+			{
+				tool: 'Send_Code',
+				args: { number: '12345', id: expect.any(String) },
+				result: [{ error: NUMBER_ERROR }],
+			},
+		]);
 		expect(reply.output).toBe(`Tool result: ${JSON.stringify([{ error: NUMBER_ERROR }])}`);
 		expect(await sandbox.log()).toEqual([]);
 
 		const execution = await latestExecution();
 		const runData = decodeExecutionData(execution);
-		expect({ status: execution.status, error: runData.resultData.error }).toEqual({ status: 'success', error: undefined });
+		expect({ status: execution.status, error: runData.resultData.error }).toEqual({
+			status: 'success',
+			error: undefined,
+		});
 		// The tool node's run shows the error; the agent went on and answered.
-		const toolRun = runData.resultData.runData['Send Code'][0] as unknown as { error?: { message: string } };
+		const toolRun = runData.resultData.runData['Send Code'][0] as unknown as {
+			error?: { message: string };
+		};
 		expect(toolRun.error?.message).toBe(NUMBER_ERROR);
 		expect(runData.resultData.runData['AI Agent']).toBeDefined();
 	});
@@ -228,27 +334,43 @@ describe('the Agentive Voice node as a tool of a real n8n AI Agent', () => {
 
 		// Each tool's description is its operation's description in the node (what it does, returns, when to use it).
 		const nodeTypes = await agent.stack.n8n.rest.nodeTypes();
-		const toolType = nodeTypes.find((type) => type.name === `${NODE_TYPES.action}Tool`) as NodeTypeDescription;
+		const toolType = nodeTypes.find(
+			(type) => type.name === `${NODE_TYPES.action}Tool`,
+		) as NodeTypeDescription;
 		expect(toolType).toBeDefined();
 		const operationDescription = (resource: string, operation: string) => {
-			const property = (toolType.properties as Array<{ name: string; displayOptions?: { show?: { resource?: string[] } }; options?: Array<{ value: string; description?: string }> }>).find(
-				(p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource),
-			);
+			const property = (
+				toolType.properties as Array<{
+					name: string;
+					displayOptions?: { show?: { resource?: string[] } };
+					options?: Array<{ value: string; description?: string }>;
+				}>
+			).find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource));
 			return property?.options?.find((option) => option.value === operation)?.description;
 		};
 		const describe = (tool: ToolDefinition | undefined) => ({
 			description: tool?.description,
-			parameters: Object.fromEntries(Object.entries(tool?.parameters.properties ?? {}).map(([name, schema]) => [name, `${schema.type}: ${schema.description}`])),
+			parameters: Object.fromEntries(
+				Object.entries(tool?.parameters.properties ?? {}).map(([name, schema]) => [
+					name,
+					`${schema.type}: ${schema.description}`,
+				]),
+			),
 			required: tool?.parameters.required,
 		});
 		expect(describe(tools.get('Send_Code'))).toEqual({
 			description: operationDescription('verification', 'sendCode'),
-			parameters: { number: expect.stringMatching(/^string: .*9812345678, 919812345678 or \+919812345678/) },
+			parameters: {
+				number: expect.stringMatching(/^string: .*9812345678, 919812345678 or \+919812345678/),
+			},
 			required: ['number'],
 		});
 		expect(describe(tools.get('Verify_Code'))).toEqual({
 			description: operationDescription('verification', 'verifyCode'),
-			parameters: { request_id: expect.stringMatching(/^string: .*Send Code/), code: expect.stringMatching(/^string: .*4 to 8 digits/) },
+			parameters: {
+				request_id: expect.stringMatching(/^string: .*Send Code/),
+				code: expect.stringMatching(/^string: .*4 to 8 digits/),
+			},
 			required: ['request_id', 'code'],
 		});
 		expect(describe(tools.get('Get_Call_Status'))).toEqual({
@@ -260,12 +382,22 @@ describe('the Agentive Voice node as a tool of a real n8n AI Agent', () => {
 	});
 
 	it('with "Use Responses API" off, n8n calls Chat Completions and the agent works the same', async () => {
-		const { chat } = await newConversation([toolCall('Send_Code', { number: '12345' }), sayToolResult], variant);
+		const { chat } = await newConversation(
+			[toolCall('Send_Code', { number: '12345' }), sayToolResult],
+			variant,
+		);
 		const reply = await chat.send('Verify 12345');
 		expect(reply.output).toBe(`Tool result: ${JSON.stringify([{ error: NUMBER_ERROR }])}`);
 		const requests = modelRequests();
-		expect(requests.map((entry) => entry.path)).toEqual(['/v1/chat/completions', '/v1/chat/completions']);
-		expect((requests[0].request as ModelRequest).tools.map((tool) => tool.name).sort()).toEqual(['Get_Call_Status', 'Send_Code', 'Verify_Code']);
+		expect(requests.map((entry) => entry.path)).toEqual([
+			'/v1/chat/completions',
+			'/v1/chat/completions',
+		]);
+		expect((requests[0].request as ModelRequest).tools.map((tool) => tool.name).sort()).toEqual([
+			'Get_Call_Status',
+			'Send_Code',
+			'Verify_Code',
+		]);
 		expect((await latestExecution(CHAT_COMPLETIONS_ID)).status).toBe('success');
 	});
 
@@ -274,7 +406,9 @@ describe('the Agentive Voice node as a tool of a real n8n AI Agent', () => {
 		agent.model.setResponder(demoResponder({ sandboxOrigin: () => agent.stack.sandbox.origin }));
 
 		const first = await chat.send('Can you verify 98123-45611?');
-		const link = new RegExp(`${agent.stack.sandbox.origin}/__sandbox/otp/([0-9a-f-]+)`).exec(first.output);
+		const link = new RegExp(`${agent.stack.sandbox.origin}/__sandbox/otp/([0-9a-f-]+)`).exec(
+			first.output,
+		);
 		expect(link).not.toBeNull();
 		const otp = await sandbox.otp((link as RegExpExecArray)[1]);
 		expect(otp.number).toBe('+919812345611');
@@ -282,7 +416,9 @@ describe('the Agentive Voice node as a tool of a real n8n AI Agent', () => {
 		const second = await chat.send(otp.code);
 		expect(second.output).toBe('Thank you: the number is verified.');
 		const log = await sandbox.log();
-		expect([apiCalls(log, '/otp/send').length, apiCalls(log, '/otp/verify').length]).toEqual([1, 1]);
+		expect([apiCalls(log, '/otp/send').length, apiCalls(log, '/otp/verify').length]).toEqual([
+			1, 1,
+		]);
 	});
 
 	it("the sandbox's secret key appears in none of the requests the model server received", () => {
@@ -291,7 +427,9 @@ describe('the Agentive Voice node as a tool of a real n8n AI Agent', () => {
 		expect(all.length).toBeGreaterThan(0);
 		const secret = agent.stack.sandbox.apiSecret;
 		expect(secret.length).toBeGreaterThan(8);
-		const leaks = all.filter((entry) => `${entry.rawBody}\n${JSON.stringify(entry.headers)}`.includes(secret)).map((entry) => entry.index);
+		const leaks = all
+			.filter((entry) => `${entry.rawBody}\n${JSON.stringify(entry.headers)}`.includes(secret))
+			.map((entry) => entry.index);
 		expect(leaks).toEqual([]);
 	});
 });

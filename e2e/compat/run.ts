@@ -22,11 +22,15 @@ function selectedRows(argv: string[]): CompatRow[] {
 		if (argv[i] === '--row') names.push(...(argv[++i] ?? '').split(','));
 		else if (argv[i].startsWith('--row=')) names.push(...argv[i].slice('--row='.length).split(','));
 	}
-	if (names.length === 0 && process.env.COMPAT_ROWS) names.push(...process.env.COMPAT_ROWS.split(','));
+	if (names.length === 0 && process.env.COMPAT_ROWS)
+		names.push(...process.env.COMPAT_ROWS.split(','));
 	const wanted = names.map((name) => name.trim()).filter(Boolean);
 	if (wanted.length === 0) return ROWS;
 	const unknown = wanted.filter((name) => !ROWS.some((row) => row.name === name));
-	if (unknown.length > 0) throw new Error(`Unknown row(s): ${unknown.join(', ')}. Rows: ${ROWS.map((row) => row.name).join(', ')}`);
+	if (unknown.length > 0)
+		throw new Error(
+			`Unknown row(s): ${unknown.join(', ')}. Rows: ${ROWS.map((row) => row.name).join(', ')}`,
+		);
 	return ROWS.filter((row) => wanted.includes(row.name));
 }
 
@@ -51,8 +55,19 @@ async function main(): Promise<number> {
 			const runtime = await ensureRuntime(row.runtime);
 			// A row that installed its runtime reports that time; one that reused it reports 0 (the first install's time is in the log).
 			installMs = wasInstalled ? 0 : Date.now() - installStarted;
-			if (wasInstalled) log(`compat ${row.name}: runtime already installed (its install took ${Math.round((installDuration(row.runtime) ?? 0) / 1000)} s)`);
-			log(`compat ${row.name}: n8n ${runtime.n8nVersion} on ${row.nodeLabel}${Object.keys(row.env).length ? ` with ${Object.entries(row.env).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`);
+			if (wasInstalled)
+				log(
+					`compat ${row.name}: runtime already installed (its install took ${Math.round((installDuration(row.runtime) ?? 0) / 1000)} s)`,
+				);
+			log(
+				`compat ${row.name}: n8n ${runtime.n8nVersion} on ${row.nodeLabel}${
+					Object.keys(row.env).length
+						? ` with ${Object.entries(row.env)
+								.map(([k, v]) => `${k}=${v}`)
+								.join(' ')}`
+						: ''
+				}`,
+			);
 			results = await runRow(row, runtime, packed);
 		} catch (error) {
 			const message = (error as Error).message.split('\n')[0];
@@ -66,7 +81,8 @@ async function main(): Promise<number> {
 		const totalS = Math.round((Date.now() - started) / 1000);
 		const line = `compat ${row.name}: ${ok} passed, ${bad} failed in ${totalS} s (install ${Math.round(installMs / 1000)} s, run ${totalS - Math.round(installMs / 1000)} s)`;
 		summary.push(line);
-		for (const result of results.filter((r) => !r.ok)) summary.push(`  failed: ${result.name}: ${(result.error ?? '').split('\n')[0]}`);
+		for (const result of results.filter((r) => !r.ok))
+			summary.push(`  failed: ${result.name}: ${(result.error ?? '').split('\n')[0]}`);
 		process.stdout.write(`${line}\n`);
 	}
 	process.stdout.write(`\n${summary.join('\n')}\n${passed} passed, ${failed} failed\n`);

@@ -6,16 +6,33 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { activateWorkflowCompat, deactivateWorkflowCompat, resourceLocatorSearch, runWorkflowCompat } from '../lib/compat-rest';
+import {
+	activateWorkflowCompat,
+	deactivateWorkflowCompat,
+	resourceLocatorSearch,
+	runWorkflowCompat,
+} from '../lib/compat-rest';
 import { FormClient } from '../lib/forms';
 import type { WorkflowImport } from '../lib/n8n';
-import { decodeExecutionData, nodeOutput, type ExecutionDetail, type N8nRest, type RunData } from '../lib/n8n-rest';
+import {
+	decodeExecutionData,
+	nodeOutput,
+	type ExecutionDetail,
+	type N8nRest,
+	type RunData,
+} from '../lib/n8n-rest';
 import type { PackedPackage } from '../lib/package';
 import { CREDENTIAL_TYPE, EXAMPLES_DIR, NODE_TYPES } from '../lib/paths';
 import { log, sleep } from '../lib/proc';
 import type { Runtime } from '../lib/runtime';
 import { SandboxControl } from '../lib/sandbox-control';
-import { SANDBOX_CREDENTIAL, archiveLogs, startStack, tempUserFolder, type Stack } from '../lib/stack';
+import {
+	SANDBOX_CREDENTIAL,
+	archiveLogs,
+	startStack,
+	tempUserFolder,
+	type Stack,
+} from '../lib/stack';
 import type { CompatRow } from './rows';
 
 export interface CheckResult {
@@ -30,7 +47,9 @@ const FORM_PATH = 'agentive-voice-signup';
 const ACTIONS_ID = 'avCompatActions01';
 const TRIGGER_ID = 'avCompatTrigger01';
 const TRIGGER_NODE = 'Finished calls';
-const CREDENTIALS = { [CREDENTIAL_TYPE]: { id: SANDBOX_CREDENTIAL.id, name: SANDBOX_CREDENTIAL.name } };
+const CREDENTIALS = {
+	[CREDENTIAL_TYPE]: { id: SANDBOX_CREDENTIAL.id, name: SANDBOX_CREDENTIAL.name },
+};
 
 /** The checks every row runs, in order (the restart check only on rows with `restart`). */
 export const CHECKS = [
@@ -45,7 +64,8 @@ export const CHECKS = [
 	'trigger: first poll is a baseline (emits nothing)',
 	'trigger: a later poll emits a finished call exactly once',
 ] as const;
-export const RESTART_CHECK = 'trigger: every call exactly once over several polls and a restart of n8n';
+export const RESTART_CHECK =
+	'trigger: every call exactly once over several polls and a restart of n8n';
 
 function credentialed(node: Record<string, unknown>): Record<string, unknown> {
 	return { ...node, credentials: CREDENTIALS };
@@ -61,23 +81,50 @@ function actionsWorkflow(): WorkflowImport {
 		name: 'compat: Place Call and Download Recording',
 		active: false,
 		nodes: [
-			{ id: 'c0a1-place-run', name: 'Run place', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'c0a1-place-run',
+				name: 'Run place',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			credentialed({
 				id: 'c0a1-place',
 				name: 'Place Call',
 				type: NODE_TYPES.action,
 				typeVersion: 1,
 				position: [220, 0],
-				parameters: { resource: 'call', operation: 'place', callType: 'audio_blast', number: '9811112222', audioId: 12, referenceId: 'compat-place-1' },
+				parameters: {
+					resource: 'call',
+					operation: 'place',
+					callType: 'audio_blast',
+					number: '9811112222',
+					audioId: 12,
+					referenceId: 'compat-place-1',
+				},
 			}),
-			{ id: 'c0a1-dl-run', name: 'Run download', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 200], parameters: {} },
+			{
+				id: 'c0a1-dl-run',
+				name: 'Run download',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 200],
+				parameters: {},
+			},
 			credentialed({
 				id: 'c0a1-newest',
 				name: 'Newest completed call',
 				type: NODE_TYPES.action,
 				typeVersion: 1,
 				position: [220, 200],
-				parameters: { resource: 'call', operation: 'getMany', returnAll: false, limit: 1, filters: { status: 'completed' } },
+				parameters: {
+					resource: 'call',
+					operation: 'getMany',
+					returnAll: false,
+					limit: 1,
+					filters: { status: 'completed' },
+				},
 			}),
 			credentialed({
 				id: 'c0a1-dl',
@@ -85,7 +132,11 @@ function actionsWorkflow(): WorkflowImport {
 				type: NODE_TYPES.action,
 				typeVersion: 1,
 				position: [440, 200],
-				parameters: { resource: 'call', operation: 'downloadRecording', uniqueId: '={{ $json.unique_id }}' },
+				parameters: {
+					resource: 'call',
+					operation: 'downloadRecording',
+					uniqueId: '={{ $json.unique_id }}',
+				},
 			}),
 		],
 		connections: {
@@ -109,7 +160,12 @@ function triggerWorkflow(): WorkflowImport {
 				type: NODE_TYPES.trigger,
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, events: ['completed', 'failed'], filters: {}, options: {} },
+				parameters: {
+					pollTimes: { item: [{ mode: 'everyMinute' }] },
+					events: ['completed', 'failed'],
+					filters: {},
+					options: {},
+				},
 			}),
 		],
 		connections: {},
@@ -128,20 +184,27 @@ const FORM_VERSIONS_1X: Record<string, { form: number; formTrigger: number }> = 
 };
 
 function otpExample(n8nVersion: string): WorkflowImport {
-	const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, 'voice-otp-signup.json'), 'utf8')) as WorkflowImport;
+	const workflow = JSON.parse(
+		fs.readFileSync(path.join(EXAMPLES_DIR, 'voice-otp-signup.json'), 'utf8'),
+	) as WorkflowImport;
 	assert.equal(workflow.id, OTP_ID);
 	const forms = FORM_VERSIONS_1X[n8nVersion];
 	if (forms) {
 		// 1.x has no per-field `fieldName` (2.x's key for the answer): it keys each answer by its label, so the
 		// labels become the names the example's expressions use ($json.phone, $json.code).
 		const keyedByName = (node: Record<string, unknown>): Record<string, unknown> => {
-			const parameters = JSON.parse(JSON.stringify(node.parameters)) as { formFields?: { values?: Array<Record<string, unknown>> } };
-			for (const field of parameters.formFields?.values ?? []) if (field.fieldName) field.fieldLabel = field.fieldName;
+			const parameters = JSON.parse(JSON.stringify(node.parameters)) as {
+				formFields?: { values?: Array<Record<string, unknown>> };
+			};
+			for (const field of parameters.formFields?.values ?? [])
+				if (field.fieldName) field.fieldLabel = field.fieldName;
 			return { ...node, parameters };
 		};
 		workflow.nodes = workflow.nodes.map((node) => {
-			if (node.type === 'n8n-nodes-base.form') return { ...keyedByName(node), typeVersion: forms.form };
-			if (node.type === 'n8n-nodes-base.formTrigger') return { ...keyedByName(node), typeVersion: forms.formTrigger };
+			if (node.type === 'n8n-nodes-base.form')
+				return { ...keyedByName(node), typeVersion: forms.form };
+			if (node.type === 'n8n-nodes-base.formTrigger')
+				return { ...keyedByName(node), typeVersion: forms.formTrigger };
 			return node;
 		});
 	}
@@ -163,12 +226,17 @@ async function seedRecordedCall(controlUrl: string): Promise<string> {
 		body: JSON.stringify({ calls: [{ status: 'completed', duration_sec: 60 }] }),
 	});
 	const body = (await response.json()) as { data?: Array<{ unique_id: string }> };
-	if (!response.ok || !body.data?.[0]?.unique_id) throw new Error(`Could not seed a recorded call: ${JSON.stringify(body)}`);
+	if (!response.ok || !body.data?.[0]?.unique_id)
+		throw new Error(`Could not seed a recorded call: ${JSON.stringify(body)}`);
 	return body.data[0].unique_id;
 }
 
 /** Runs one row: boots its stack, runs the checks, stops it. Never throws; a failed boot fails every check. */
-export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPackage): Promise<CheckResult[]> {
+export async function runRow(
+	row: CompatRow,
+	runtime: Runtime,
+	packed: PackedPackage,
+): Promise<CheckResult[]> {
 	const results: CheckResult[] = [];
 	const names: string[] = [...CHECKS, ...(row.restart ? [RESTART_CHECK] : [])];
 	const label = `compat-${row.name}`;
@@ -189,7 +257,13 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 		const message = (error as Error).message;
 		archiveLogs(userFolder, label);
 		log(`compat ${row.name}: the stack did not start: ${message.split('\n')[0]}`);
-		for (const name of names) results.push({ name, ok: false, ms: 0, error: `stack did not start: ${message.split('\n')[0]}` });
+		for (const name of names)
+			results.push({
+				name,
+				ok: false,
+				ms: 0,
+				error: `stack did not start: ${message.split('\n')[0]}`,
+			});
 		await stack?.stop().catch(() => undefined);
 		return results;
 	}
@@ -209,7 +283,9 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 		} catch (error) {
 			const message = (error as Error).message ?? String(error);
 			results.push({ name, ok: false, ms: Date.now() - started, error: message });
-			log(`compat ${row.name}:   FAIL ${name}: ${message.split('\n').slice(0, 6).join('\n      ')}`);
+			log(
+				`compat ${row.name}:   FAIL ${name}: ${message.split('\n').slice(0, 6).join('\n      ')}`,
+			);
 		}
 	};
 
@@ -226,21 +302,42 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 		};
 
 		await check(CHECKS[0], async () => {
-			const nodeTypes = new Set((await retried(async () => await rest().nodeTypes())).map((type) => type.name));
-			assert.deepEqual([nodeTypes.has(NODE_TYPES.action), nodeTypes.has(NODE_TYPES.trigger)], [true, true], 'both node types registered');
-			const credentialTypes = new Set((await retried(async () => await rest().credentialTypes())).map((type) => type.name));
+			const nodeTypes = new Set(
+				(await retried(async () => await rest().nodeTypes())).map((type) => type.name),
+			);
+			assert.deepEqual(
+				[nodeTypes.has(NODE_TYPES.action), nodeTypes.has(NODE_TYPES.trigger)],
+				[true, true],
+				'both node types registered',
+			);
+			const credentialTypes = new Set(
+				(await retried(async () => await rest().credentialTypes())).map((type) => type.name),
+			);
 			assert.ok(credentialTypes.has(CREDENTIAL_TYPE), 'credential type registered');
 		});
 
 		await check(CHECKS[1], async () => {
 			const result = await rest().testCredential(SANDBOX_CREDENTIAL.id);
-			assert.deepEqual({ status: result.status }, { status: 'OK' }, `credential test: ${JSON.stringify(result)}`);
+			assert.deepEqual(
+				{ status: result.status },
+				{ status: 'OK' },
+				`credential test: ${JSON.stringify(result)}`,
+			);
 		});
 
 		await check(CHECKS[2], async () => {
-			const result = await rest().testCredential(SANDBOX_CREDENTIAL.id, { secretKey: 'sk_wrong_0000000000000000' });
-			assert.equal(result.status, 'Error', `credential test with a wrong secret: ${JSON.stringify(result)}`);
-			assert.ok(!JSON.stringify(result).includes(s.sandbox.apiSecret), 'the secret is not in the answer');
+			const result = await rest().testCredential(SANDBOX_CREDENTIAL.id, {
+				secretKey: 'sk_wrong_0000000000000000',
+			});
+			assert.equal(
+				result.status,
+				'Error',
+				`credential test with a wrong secret: ${JSON.stringify(result)}`,
+			);
+			assert.ok(
+				!JSON.stringify(result).includes(s.sandbox.apiSecret),
+				'the secret is not in the answer',
+			);
 		});
 
 		await check(CHECKS[3], async () => {
@@ -249,25 +346,42 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 				nodeVersion: 1,
 				path: 'campaignId',
 				methodName: 'searchTriggerableCampaigns',
-				currentNodeParameters: { resource: 'campaign', operation: 'trigger', campaignId: { __rl: true, mode: 'list', value: '' } },
+				currentNodeParameters: {
+					resource: 'campaign',
+					operation: 'trigger',
+					campaignId: { __rl: true, mode: 'list', value: '' },
+				},
 				credentials: CREDENTIALS,
 			});
 			assert.ok(answer.results.length > 0, `campaign list: ${JSON.stringify(answer)}`);
-			assert.ok(answer.results.some((item) => String(item.value) === '57'), `campaign 57 in ${JSON.stringify(answer.results)}`);
+			assert.ok(
+				answer.results.some((item) => String(item.value) === '57'),
+				`campaign 57 in ${JSON.stringify(answer.results)}`,
+			);
 			const filtered = await resourceLocatorSearch(rest(), {
 				nodeType: NODE_TYPES.action,
 				nodeVersion: 1,
 				path: 'campaignId',
 				methodName: 'searchTriggerableCampaigns',
-				currentNodeParameters: { resource: 'campaign', operation: 'trigger', campaignId: { __rl: true, mode: 'list', value: '' } },
+				currentNodeParameters: {
+					resource: 'campaign',
+					operation: 'trigger',
+					campaignId: { __rl: true, mode: 'list', value: '' },
+				},
 				credentials: CREDENTIALS,
 				filter: '57',
 			});
-			assert.deepEqual(filtered.results.map((item) => String(item.value)), ['57']);
+			assert.deepEqual(
+				filtered.results.map((item) => String(item.value)),
+				['57'],
+			);
 		});
 
-		const runDataOf = async (executionId: string): Promise<RunData> => decodeExecutionData(await rest().getExecution(executionId));
-		const signUp = async (number: string): Promise<{ url: string; executionId: string; code: string }> => {
+		const runDataOf = async (executionId: string): Promise<RunData> =>
+			decodeExecutionData(await rest().getExecution(executionId));
+		const signUp = async (
+			number: string,
+		): Promise<{ url: string; executionId: string; code: string }> => {
 			const started = await forms.submitTrigger(FORM_PATH, [number]);
 			assert.equal(started.status, 200, `form submit: ${started.body.slice(0, 300)}`);
 			assert.match(String(started.formWaitingUrl), /\/form-waiting\/\d+/);
@@ -295,7 +409,10 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 			const codePage = await forms.getPage(url);
 			assert.equal(codePage.title, 'Enter your code');
 			const done = await answer(url, code);
-			assert.deepEqual({ completion: done.completion, title: done.title }, { completion: true, title: 'You are verified' });
+			assert.deepEqual(
+				{ completion: done.completion, title: done.title },
+				{ completion: true, title: 'You are verified' },
+			);
 			assert.equal(await finish(url, executionId), 'success');
 			const runData = await runDataOf(executionId);
 			assert.equal(runData.resultData.error, undefined);
@@ -305,11 +422,14 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 		await check(CHECKS[5], async () => {
 			const { url, executionId, code } = await signUp('9812345679');
 			const retry = await answer(url, wrongCode(code));
-			assert.deepEqual({ completion: retry.completion, title: retry.title, text: retry.text }, {
-				completion: false,
-				title: 'Try again',
-				text: 'That code did not match. Attempts left: 2.',
-			});
+			assert.deepEqual(
+				{ completion: retry.completion, title: retry.title, text: retry.text },
+				{
+					completion: false,
+					title: 'Try again',
+					text: 'That code did not match. Attempts left: 2.',
+				},
+			);
 			assert.equal((await rest().getExecution(executionId)).status, 'waiting');
 			const done = await answer(url, code);
 			assert.equal(done.title, 'You are verified');
@@ -324,7 +444,10 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 		await check(CHECKS[6], async () => {
 			const before = (await sandbox.calls()).length;
 			const execution = await runWorkflowCompat(rest(), version, ACTIONS_ID, 'Run place');
-			assert.deepEqual({ status: execution.status, error: nodeError(execution, 'Place Call') }, { status: 'success', error: undefined });
+			assert.deepEqual(
+				{ status: execution.status, error: nodeError(execution, 'Place Call') },
+				{ status: 'success', error: undefined },
+			);
 			const [item] = nodeOutput(decodeExecutionData(execution), 'Place Call');
 			assert.equal(item?.status, 'success', JSON.stringify(item));
 			assert.match(String(item.unique_id), /^run_\d+$/);
@@ -334,11 +457,19 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 		});
 
 		await check(CHECKS[7], async () => {
-			const recordedCall = await seedRecordedCall(s.sandbox.controlUrl ?? `${s.sandbox.origin}/__sandbox`);
+			const recordedCall = await seedRecordedCall(
+				s.sandbox.controlUrl ?? `${s.sandbox.origin}/__sandbox`,
+			);
 			const execution = await runWorkflowCompat(rest(), version, ACTIONS_ID, 'Run download');
-			assert.deepEqual({ status: execution.status, error: nodeError(execution, 'Download Recording') }, { status: 'success', error: undefined });
+			assert.deepEqual(
+				{ status: execution.status, error: nodeError(execution, 'Download Recording') },
+				{ status: 'success', error: undefined },
+			);
 			const run = decodeExecutionData(execution).resultData.runData['Download Recording'][0];
-			const item = (run.data?.main?.[0] ?? [])[0] as { json: Record<string, unknown>; binary?: Record<string, { fileSize?: string; mimeType?: string; fileName?: string }> };
+			const item = (run.data?.main?.[0] ?? [])[0] as {
+				json: Record<string, unknown>;
+				binary?: Record<string, { fileSize?: string; mimeType?: string; fileName?: string }>;
+			};
 			assert.equal(item.json.unique_id, recordedCall);
 			assert.ok(Number(item.json.size_bytes) > 0, `size_bytes ${String(item.json.size_bytes)}`);
 			assert.ok(item.binary?.data, `binary data: ${JSON.stringify(item.binary)}`);
@@ -346,12 +477,15 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 		});
 
 		// ---- trigger ----
-		const pollCount = async (): Promise<number> => (await sandbox.log()).filter((entry) => entry.method === 'GET' && entry.path === '/calls').length;
+		const pollCount = async (): Promise<number> =>
+			(await sandbox.log()).filter((entry) => entry.method === 'GET' && entry.path === '/calls')
+				.length;
 		/** Resolves once a new poll (a List calls request after `seen` of them) has run and the log stays quiet for 2 s. */
 		const untilPoll = async (seen: number, timeoutMs: number): Promise<number> => {
 			const deadline = Date.now() + timeoutMs;
 			while ((await pollCount()) <= seen) {
-				if (Date.now() > deadline) throw new Error(`No poll of the trigger within ${timeoutMs / 1000} s.`);
+				if (Date.now() > deadline)
+					throw new Error(`No poll of the trigger within ${timeoutMs / 1000} s.`);
 				await sleep(500);
 			}
 			let entries = (await sandbox.log()).length;
@@ -367,8 +501,16 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 			for (const summary of await rest().listExecutions({ workflowId: TRIGGER_ID })) {
 				// An emitting poll's execution may still be running: wait for it to end.
 				const execution = await rest().waitForExecution(summary.id, 60_000);
-				assert.equal(execution.status, 'success', `trigger execution ${summary.id}: ${execution.status}`);
-				ids.push(...nodeOutput(decodeExecutionData(execution), TRIGGER_NODE).map((call) => String(call.unique_id)));
+				assert.equal(
+					execution.status,
+					'success',
+					`trigger execution ${summary.id}: ${execution.status}`,
+				);
+				ids.push(
+					...nodeOutput(decodeExecutionData(execution), TRIGGER_NODE).map((call) =>
+						String(call.unique_id),
+					),
+				);
 			}
 			return ids;
 		};
@@ -376,7 +518,12 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 			const ids: string[] = [];
 			for (let i = 0; i < count; i++) {
 				// Ordinary numbers are answered and end "completed" within about a minute of sandbox time.
-				const call = await sandbox.placeCall({ type: 'audio_blast', number: `98${String(Date.now() % 1e6).padStart(6, '0')}${String(i).padStart(2, '0')}`, audio_id: 12, reference_id: `${prefix}-${i}` });
+				const call = await sandbox.placeCall({
+					type: 'audio_blast',
+					number: `98${String(Date.now() % 1e6).padStart(6, '0')}${String(i).padStart(2, '0')}`,
+					audio_id: 12,
+					reference_id: `${prefix}-${i}`,
+				});
 				ids.push(call.unique_id);
 			}
 			return ids;
@@ -386,7 +533,10 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 			for (;;) {
 				const ids = await emittedIds();
 				if (expected.every((id) => ids.includes(id))) return;
-				if (Date.now() > deadline) throw new Error(`Not emitted within ${timeoutMs / 1000} s: ${expected.filter((id) => !ids.includes(id)).join(', ')}`);
+				if (Date.now() > deadline)
+					throw new Error(
+						`Not emitted within ${timeoutMs / 1000} s: ${expected.filter((id) => !ids.includes(id)).join(', ')}`,
+					);
 				await sleep(2000);
 			}
 		};
@@ -412,7 +562,11 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 			polls = await untilPoll(await pollCount(), 90_000);
 			await sleep(3000);
 			const all = await emittedIds();
-			assert.deepEqual(all.filter((id) => ids.includes(id)).sort(), [...ids].sort(), 'each finished call once');
+			assert.deepEqual(
+				all.filter((id) => ids.includes(id)).sort(),
+				[...ids].sort(),
+				'each finished call once',
+			);
 			assert.equal(new Set(all).size, all.length, `no duplicates in ${all.join(', ')}`);
 		});
 
@@ -449,7 +603,9 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 					'every expected call emitted exactly once',
 				);
 				assert.equal(new Set(all).size, all.length, 'no call emitted twice');
-				log(`compat ${row.name}:   ${expected.length} calls over ${(await rest().listExecutions({ workflowId: TRIGGER_ID })).length} emitting polls, each once`);
+				log(
+					`compat ${row.name}:   ${expected.length} calls over ${(await rest().listExecutions({ workflowId: TRIGGER_ID })).length} emitting polls, each once`,
+				);
 			});
 		}
 		await deactivateWorkflowCompat(rest(), TRIGGER_ID).catch(() => undefined);
@@ -457,7 +613,8 @@ export async function runRow(row: CompatRow, runtime: Runtime, packed: PackedPac
 		// An error outside a check (e.g. n8n died): the checks not run yet fail with it.
 		const message = ((error as Error).message ?? String(error)).split('\n')[0];
 		log(`compat ${row.name}: stopped: ${message}`);
-		for (const name of names.filter((n) => !results.some((r) => r.name === n))) results.push({ name, ok: false, ms: 0, error: message });
+		for (const name of names.filter((n) => !results.some((r) => r.name === n)))
+			results.push({ name, ok: false, ms: 0, error: message });
 	} finally {
 		// Checks that never ran (an unexpected error between them) count as failed.
 		for (const name of names.filter((n) => !results.some((r) => r.name === n))) {

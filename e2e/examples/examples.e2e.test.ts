@@ -25,7 +25,12 @@ import type { WorkflowImport } from '../lib/n8n';
 import { decodeExecutionData, nodeOutput, type N8nRest, type RunData } from '../lib/n8n-rest';
 import { log, sleep } from '../lib/proc';
 import { SandboxControl } from '../lib/sandbox-control';
-import { EXAMPLE_FILES_FOLDER, SANDBOX_CREDENTIAL, loadExampleWorkflows, type Stack } from '../lib/stack';
+import {
+	EXAMPLE_FILES_FOLDER,
+	SANDBOX_CREDENTIAL,
+	loadExampleWorkflows,
+	type Stack,
+} from '../lib/stack';
 import { workflowIssues } from '../lib/workflow-check';
 
 const LABEL = 'examples';
@@ -42,7 +47,9 @@ const RATE_LIMIT_WINDOW_MS = 10_000;
 
 /** Runs of a node: for each run, its main outputs (arrays of json). */
 function runsOf(runData: RunData, node: string): Array<Array<Array<Record<string, unknown>>>> {
-	return (runData.resultData.runData[node] ?? []).map((run) => (run.data?.main ?? []).map((items) => (items ?? []).map((item) => item.json)));
+	return (runData.resultData.runData[node] ?? []).map((run) =>
+		(run.data?.main ?? []).map((items) => (items ?? []).map((item) => item.json)),
+	);
 }
 
 /** Names of the nodes that ran at least once. */
@@ -60,9 +67,15 @@ function wrongCode(code: string): string {
 
 /** Rows of a CSV file written by Convert to File (a BOM, a header row, no quoted commas in our data). */
 function readCsv(file: string): Array<Record<string, string>> {
-	const [header, ...lines] = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+	const [header, ...lines] = fs
+		.readFileSync(file, 'utf8')
+		.replace(/^\uFEFF/, '')
+		.trim()
+		.split(/\r?\n/);
 	const columns = header.split(',');
-	return lines.map((line) => Object.fromEntries(line.split(',').map((value, index) => [columns[index], value])));
+	return lines.map((line) =>
+		Object.fromEntries(line.split(',').map((value, index) => [columns[index], value])),
+	);
 }
 
 describe('example workflows in a real n8n', () => {
@@ -79,7 +92,10 @@ describe('example workflows in a real n8n', () => {
 		fs.mkdirSync(csvFolder, { recursive: true });
 		// n8n 2.x lets the Read/Write Files node use only N8N_RESTRICT_FILE_ACCESS_TO; point the example there.
 		const workflows = examples.map(
-			(workflow) => JSON.parse(JSON.stringify(workflow).split(EXAMPLE_FILES_ROOT).join(csvFolder)) as WorkflowImport,
+			(workflow) =>
+				JSON.parse(
+					JSON.stringify(workflow).split(EXAMPLE_FILES_ROOT).join(csvFolder),
+				) as WorkflowImport,
 		);
 		stack = await bootSuiteStack(LABEL, {
 			workflows,
@@ -97,7 +113,9 @@ describe('example workflows in a real n8n', () => {
 	});
 
 	it('imports every example, and the editor would flag none of their nodes', async () => {
-		expect(examples.map((workflow) => workflow.id).sort()).toEqual([AGENT_ID, BLAST_ID, OTP_ID, CSV_ID, SHEETS_ID].sort());
+		expect(examples.map((workflow) => workflow.id).sort()).toEqual(
+			[AGENT_ID, BLAST_ID, OTP_ID, CSV_ID, SHEETS_ID].sort(),
+		);
 		const nodeTypes = await rest.nodeTypes();
 		for (const example of examples) {
 			const stored = await rest.getWorkflow(example.id as string);
@@ -106,14 +124,22 @@ describe('example workflows in a real n8n', () => {
 				name: example.name,
 				nodes: example.nodes.length,
 			});
-			expect({ id: example.id, issues: workflowIssues(example, nodeTypes) }).toEqual({ id: example.id, issues: [] });
-			for (const node of example.nodes.filter((n) => String(n.type).startsWith('n8n-nodes-agentive-voice.'))) {
-				expect(node.credentials).toEqual({ agentiveVoiceApi: { id: SANDBOX_CREDENTIAL.id, name: SANDBOX_CREDENTIAL.name } });
+			expect({ id: example.id, issues: workflowIssues(example, nodeTypes) }).toEqual({
+				id: example.id,
+				issues: [],
+			});
+			for (const node of example.nodes.filter((n) =>
+				String(n.type).startsWith('n8n-nodes-agentive-voice.'),
+			)) {
+				expect(node.credentials).toEqual({
+					agentiveVoiceApi: { id: SANDBOX_CREDENTIAL.id, name: SANDBOX_CREDENTIAL.name },
+				});
 			}
 		}
 		// Only the form is published on import (its URL works at once); the others wait for the user.
 		expect((await rest.getWorkflow(OTP_ID)).active).toBe(true);
-		for (const id of [SHEETS_ID, CSV_ID, BLAST_ID]) expect((await rest.getWorkflow(id)).active).toBe(false);
+		for (const id of [SHEETS_ID, CSV_ID, BLAST_ID])
+			expect((await rest.getWorkflow(id)).active).toBe(false);
 	});
 
 	describe('voice OTP sign-up form', () => {
@@ -165,20 +191,38 @@ describe('example workflows in a real n8n', () => {
 		it('right code: the success page, the execution succeeds on the IF true branch', async () => {
 			const { url, executionId } = await signUp('9812345678');
 			const codePage = await forms.getPage(url);
-			expect({ title: codePage.title, fields: codePage.fields }).toEqual({ title: 'Enter your code', fields: ['field-0'] });
+			expect({ title: codePage.title, fields: codePage.fields }).toEqual({
+				title: 'Enter your code',
+				fields: ['field-0'],
+			});
 			expect(codePage.text).toContain('9812345678');
 
 			const done = await answer(url, await spokenCode(executionId));
-			expect({ completion: done.completion, title: done.title }).toEqual({ completion: true, title: 'You are verified' });
+			expect({ completion: done.completion, title: done.title }).toEqual({
+				completion: true,
+				title: 'You are verified',
+			});
 			expect(done.text).toContain('9812345678');
 			expect(await finish(url, executionId)).toBe('success');
 
 			const runData = await runDataOf(executionId);
 			expect(runData.resultData.error).toBeUndefined();
-			expect(runsOf(runData, 'Verify Code')).toEqual([[[expect.objectContaining({ verified: true, details: 'Code verified.' })]]]);
-			expect(runsOf(runData, 'Verified?')).toEqual([[[expect.objectContaining({ verified: true })], []]]);
+			expect(runsOf(runData, 'Verify Code')).toEqual([
+				[[expect.objectContaining({ verified: true, details: 'Code verified.' })]],
+			]);
+			expect(runsOf(runData, 'Verified?')).toEqual([
+				[[expect.objectContaining({ verified: true })], []],
+			]);
 			expect(nodesThatRan(runData)).toEqual(
-				['Call placed?', 'Enter the code', 'Send Code', 'Sign-up form', 'Verified?', 'Verify Code', 'Welcome'].sort(),
+				[
+					'Call placed?',
+					'Enter the code',
+					'Send Code',
+					'Sign-up form',
+					'Verified?',
+					'Verify Code',
+					'Welcome',
+				].sort(),
 			);
 			const [sent] = nodeOutput(runData, 'Send Code');
 			expect((await sandbox.otp(sent.request_id as string)).status).toBe('verified');
@@ -199,7 +243,18 @@ describe('example workflows in a real n8n', () => {
 			expect(waiting.status).toBe('waiting');
 			const afterWrong = decodeExecutionData(waiting);
 			expect(afterWrong.resultData.error).toBeUndefined();
-			expect(runsOf(afterWrong, 'Verified?')).toEqual([[[], [expect.objectContaining({ verified: false, reason: 'incorrect_code', attempts_left: 2 })]]]);
+			expect(runsOf(afterWrong, 'Verified?')).toEqual([
+				[
+					[],
+					[
+						expect.objectContaining({
+							verified: false,
+							reason: 'incorrect_code',
+							attempts_left: 2,
+						}),
+					],
+				],
+			]);
 			expect(runsOf(afterWrong, 'Can try again?')[0][0]).toHaveLength(1);
 			expect(nodesThatRan(afterWrong)).not.toContain('Welcome');
 
@@ -207,7 +262,10 @@ describe('example workflows in a real n8n', () => {
 			expect(done.title).toBe('You are verified');
 			expect(await finish(url, executionId)).toBe('success');
 			const runData = await runDataOf(executionId);
-			expect(runsOf(runData, 'Verify Code').map((run) => run[0][0].verified)).toEqual([false, true]);
+			expect(runsOf(runData, 'Verify Code').map((run) => run[0][0].verified)).toEqual([
+				false,
+				true,
+			]);
 			expect(nodesThatRan(runData)).not.toContain('Start over');
 		});
 
@@ -217,12 +275,21 @@ describe('example workflows in a real n8n', () => {
 
 			const mistyped = await answer(url, '12a4');
 			expect(mistyped.title).toBe('Try again');
-			expect(mistyped.text).toMatch(/^We could not check that code \(Invalid Code "12a4": .+\)\. Type the digits you heard\.$/);
+			expect(mistyped.text).toMatch(
+				/^We could not check that code \(Invalid Code "12a4": .+\)\. Type the digits you heard\.$/,
+			);
 
-			expect((await answer(url, wrongCode(code))).text).toBe('That code did not match. Attempts left: 2.');
-			expect((await answer(url, wrongCode(code))).text).toBe('That code did not match. Attempts left: 1.');
+			expect((await answer(url, wrongCode(code))).text).toBe(
+				'That code did not match. Attempts left: 2.',
+			);
+			expect((await answer(url, wrongCode(code))).text).toBe(
+				'That code did not match. Attempts left: 1.',
+			);
 			const end = await answer(url, wrongCode(code));
-			expect({ completion: end.completion, title: end.title }).toEqual({ completion: true, title: 'Code not accepted' });
+			expect({ completion: end.completion, title: end.title }).toEqual({
+				completion: true,
+				title: 'Code not accepted',
+			});
 			expect(end.text).toMatch(/Open the sign-up form again to get a new call\.$/);
 			expect(await finish(url, executionId)).toBe('success');
 
@@ -244,7 +311,10 @@ describe('example workflows in a real n8n', () => {
 			const url = started.formWaitingUrl as string;
 			expect(await forms.waitForNextPage(url)).toBe('form-waiting');
 			const page = await forms.getPage(url);
-			expect({ completion: page.completion, title: page.title }).toEqual({ completion: true, title: 'We could not call you' });
+			expect({ completion: page.completion, title: page.title }).toEqual({
+				completion: true,
+				title: 'We could not call you',
+			});
 			expect(page.text).toContain('"12345"');
 			expect(await finish(url, started.executionId as string)).toBe('success');
 			expect((await sandbox.log()).filter((entry) => entry.path === '/otp/send')).toEqual([]);
@@ -259,27 +329,39 @@ describe('example workflows in a real n8n', () => {
 
 		const execution = await rest.runWorkflow(BLAST_ID, { timeoutMs: 240_000 });
 		const runData = decodeExecutionData(execution);
-		expect({ status: execution.status, error: runData.resultData.error?.message }).toEqual({ status: 'success', error: undefined });
+		expect({ status: execution.status, error: runData.resultData.error?.message }).toEqual({
+			status: 'success',
+			error: undefined,
+		});
 		const items = nodeOutput(runData, 'Trigger campaign 57');
 		expect(items).toHaveLength(150);
 		for (const item of items) {
-			expect(item).toEqual({ status: 'success', code: 200, unique_id: expect.stringMatching(/^run_\d+$/), reference_id: expect.stringMatching(/^n8n-/), details: 'Call queued.' });
+			expect(item).toEqual({
+				status: 'success',
+				code: 200,
+				unique_id: expect.stringMatching(/^run_\d+$/),
+				reference_id: expect.stringMatching(/^n8n-/),
+				details: 'Call queued.',
+			});
 		}
 		expect(new Set(items.map((item) => item.reference_id)).size).toBe(150);
 
 		const calls = (await sandbox.calls()).filter((call) => numbers.has(call.to_number));
 		expect(calls).toHaveLength(150);
 		expect(new Set(calls.map((call) => call.to_number)).size).toBe(150);
-		expect(calls.map((call) => call.reference_id).sort()).toEqual(items.map((item) => item.reference_id).sort());
+		expect(calls.map((call) => call.reference_id).sort()).toEqual(
+			items.map((item) => item.reference_id).sort(),
+		);
 
 		const requests = await sandbox.log();
-		const triggers = requests.filter((entry) => entry.method === 'POST' && entry.path === '/campaigns/57/trigger');
+		const triggers = requests.filter(
+			(entry) => entry.method === 'POST' && entry.path === '/campaigns/57/trigger',
+		);
 		expect(triggers.map((entry) => entry.status)).toEqual(Array(150).fill(200));
 		expect(requests.filter((entry) => entry.status === 429)).toEqual([]);
 		// Paced, not refused: past the window's 120 requests, the node waited for the next window.
 		expect(triggers[120].at - triggers[0].at).toBeGreaterThanOrEqual(RATE_LIMIT_WINDOW_MS);
 	});
-
 
 	it('reconcile into CSV files: a poll writes the finished calls once; the next poll does not repeat them', async () => {
 		// Every call placed so far (blast, OTP) has ended before the trigger's baseline.
@@ -291,23 +373,37 @@ describe('example workflows in a real n8n', () => {
 		await sandbox.untilPollDone(0, 30_000);
 		const placed = new Map<string, string>();
 		for (const number of ['9000000001', '9000000003', '9000000005', '9000000002']) {
-			const call = await sandbox.placeCall({ type: 'audio_blast', number, audio_id: 12, reference_id: `reconcile-${number}` });
+			const call = await sandbox.placeCall({
+				type: 'audio_blast',
+				number,
+				audio_id: 12,
+				reference_id: `reconcile-${number}`,
+			});
 			placed.set(number, call.unique_id);
 		}
 		// …01 completed, …03 busy and …05 carrier failure are "completed"/"failed"; …02 is missed (not selected).
 		await sandbox.advanceClock(60_000);
-		const expected = ['9000000001', '9000000003', '9000000005'].map((number) => placed.get(number) as string);
+		const expected = ['9000000001', '9000000003', '9000000005'].map(
+			(number) => placed.get(number) as string,
+		);
 		const missed = placed.get('9000000002') as string;
 
 		const started = Date.now();
 		const [first] = await rest.waitForExecutions(CSV_ID, 1, 140_000);
-		log(`e2e ${LABEL}: first trigger execution after ${Math.round((Date.now() - started) / 1000)} s`);
+		log(
+			`e2e ${LABEL}: first trigger execution after ${Math.round((Date.now() - started) / 1000)} s`,
+		);
 		const firstData = decodeExecutionData(await rest.getExecution(first.id));
-		expect({ status: first.status, error: firstData.resultData.error?.message }).toEqual({ status: 'success', error: undefined });
+		expect({ status: first.status, error: firstData.resultData.error?.message }).toEqual({
+			status: 'success',
+			error: undefined,
+		});
 		const emitted = nodeOutput(firstData, 'Finished calls').map((call) => call.unique_id);
 		expect(emitted).toEqual(expect.arrayContaining(expected));
 		expect(emitted).not.toContain(missed);
-		const rows = nodeOutput(firstData, 'Shape the row').filter((row) => expected.includes(row.unique_id as string));
+		const rows = nodeOutput(firstData, 'Shape the row').filter((row) =>
+			expected.includes(row.unique_id as string),
+		);
 		expect(rows.map((row) => [row.unique_id, row.status, row.end_reason]).sort()).toEqual(
 			[
 				[placed.get('9000000001'), 'completed', 'completed'],
@@ -328,7 +424,12 @@ describe('example workflows in a real n8n', () => {
 		expect(executions.filter((execution) => execution.status !== 'success')).toEqual([]);
 		const emittedByAll: string[] = [];
 		for (const summary of executions) {
-			emittedByAll.push(...nodeOutput(decodeExecutionData(await rest.getExecution(summary.id)), 'Finished calls').map((call) => call.unique_id as string));
+			emittedByAll.push(
+				...nodeOutput(
+					decodeExecutionData(await rest.getExecution(summary.id)),
+					'Finished calls',
+				).map((call) => call.unique_id as string),
+			);
 		}
 		expect(emittedByAll.filter((id) => expected.includes(id)).sort()).toEqual([...expected].sort());
 		expect(new Set(emittedByAll).size).toBe(emittedByAll.length);
@@ -349,7 +450,12 @@ describe('example workflows in a real n8n', () => {
 			'reference_id',
 			'recorded_at',
 		]);
-		expect(csvRows.map((row) => row.unique_id).filter((id) => expected.includes(id)).sort()).toEqual([...expected].sort());
+		expect(
+			csvRows
+				.map((row) => row.unique_id)
+				.filter((id) => expected.includes(id))
+				.sort(),
+		).toEqual([...expected].sort());
 		expect(csvRows.find((row) => row.unique_id === placed.get('9000000001'))).toMatchObject({
 			to_number: '+919000000001',
 			status: 'completed',

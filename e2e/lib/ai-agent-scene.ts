@@ -23,7 +23,9 @@ export const aiAgentChatScene: Scene = {
 
 		// The hosted chat page loads n8n's chat widget from a CDN (offline here); the editor's chat is built in.
 		await page.getByTestId('workflow-chat-button').click();
-		const input = page.locator('textarea[data-test-id="chat-input"], [data-test-id="chat-input"] textarea').first();
+		const input = page
+			.locator('textarea[data-test-id="chat-input"], [data-test-id="chat-input"] textarea')
+			.first();
 		await input.waitFor({ timeout: 30_000 });
 
 		const say = async (text: string, expected: RegExp): Promise<string> => {
@@ -33,12 +35,16 @@ export const aiAgentChatScene: Scene = {
 			for (;;) {
 				const match = expected.exec(await page.locator('body').innerText());
 				if (match) return match[0];
-				if (Date.now() > deadline) throw new Error(`No answer matching ${expected} within 3 minutes.`);
+				if (Date.now() > deadline)
+					throw new Error(`No answer matching ${expected} within 3 minutes.`);
 				await page.waitForTimeout(500);
 			}
 		};
 
-		const link = await say('Hi! Please verify my number 98123 45678', /http:\/\/127\.0\.0\.1:\d+\/__sandbox\/otp\/[A-Za-z0-9_-]+/);
+		const link = await say(
+			'Hi! Please verify my number 98123 45678',
+			/http:\/\/127\.0\.0\.1:\d+\/__sandbox\/otp\/[A-Za-z0-9_-]+/,
+		);
 		const otp = (await (await fetch(link)).json()) as { code: string };
 		await say(`The code is ${otp.code}`, /the number is verified/);
 		await closeToasts(page);

@@ -18,7 +18,10 @@ export const AGENT_EXAMPLE_FILE = path.join(EXAMPLES_DIR, 'ai-phone-verification
 export const AGENT_WORKFLOW_ID = 'avExAiPhoneAgent';
 
 /** The OpenAI credential the example uses; `npm start` points it at the scripted demo model. */
-export const MODEL_CREDENTIAL = { id: 'AgVoiceScripted1', name: 'Scripted model (npm start demo)' } as const;
+export const MODEL_CREDENTIAL = {
+	id: 'AgVoiceScripted1',
+	name: 'Scripted model (npm start demo)',
+} as const;
 
 export { MODEL_ID };
 
@@ -36,8 +39,11 @@ export function loadAgentExample(): WorkflowImport {
 
 /** The Chat Trigger's webhook id: the public chat is at /webhook/<id>/chat. */
 export function chatWebhookId(workflow: WorkflowImport): string {
-	const trigger = workflow.nodes.find((node) => node.type === '@n8n/n8n-nodes-langchain.chatTrigger');
-	if (!trigger || typeof trigger.webhookId !== 'string') throw new Error(`${workflow.name} has no Chat Trigger with a webhookId.`);
+	const trigger = workflow.nodes.find(
+		(node) => node.type === '@n8n/n8n-nodes-langchain.chatTrigger',
+	);
+	if (!trigger || typeof trigger.webhookId !== 'string')
+		throw new Error(`${workflow.name} has no Chat Trigger with a webhookId.`);
 	return trigger.webhookId;
 }
 
@@ -79,7 +85,10 @@ export class ChatClient {
 		} catch {
 			// not JSON
 		}
-		const output = body && typeof body === 'object' && typeof (body as { output?: unknown }).output === 'string' ? (body as { output: string }).output : '';
+		const output =
+			body && typeof body === 'object' && typeof (body as { output?: unknown }).output === 'string'
+				? (body as { output: string }).output
+				: '';
 		return { status: response.status, output, body };
 	}
 }
@@ -94,7 +103,11 @@ export interface AgentStack {
  * An e2e stack (sandbox + n8n on free ports, temporary user folder) with the scripted model and its
  * credential, importing `workflows` the way `npm start` imports examples/. Logs go to e2e/.work/logs/<label>-*.
  */
-export async function bootAgentStack(label: string, workflows: WorkflowImport[], responder: Responder): Promise<AgentStack> {
+export async function bootAgentStack(
+	label: string,
+	workflows: WorkflowImport[],
+	responder: Responder,
+): Promise<AgentStack> {
 	const runtime = await ensureRuntime();
 	const userFolder = tempUserFolder(label);
 	log(`e2e ${label}: user folder ${userFolder}`);
@@ -114,7 +127,9 @@ export async function bootAgentStack(label: string, workflows: WorkflowImport[],
 	} catch (error) {
 		await model.stop();
 		const dir = archiveLogs(userFolder, label);
-		throw new Error(`${(error as Error).message}\n(logs: ${path.relative(process.cwd(), dir)}/${label}-*, user folder ${userFolder})`);
+		throw new Error(
+			`${(error as Error).message}\n(logs: ${path.relative(process.cwd(), dir)}/${label}-*, user folder ${userFolder})`,
+		);
 	}
 	return {
 		stack,

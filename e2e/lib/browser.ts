@@ -7,7 +7,12 @@ import { chromium, selectors, type Browser, type Page } from 'playwright-core';
 import type { OwnerAccount } from './n8n-rest';
 
 /** Where distributions install Chromium; CHROMIUM_PATH overrides. */
-const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const CHROMIUM_CANDIDATES = [
+	'/usr/bin/chromium',
+	'/usr/bin/chromium-browser',
+	'/usr/bin/google-chrome',
+	'/usr/bin/google-chrome-stable',
+];
 
 /**
  * Offline-friendly flags: without the background-networking ones Chromium keeps dialling Google
@@ -46,7 +51,11 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** Log in through the sign-in form, as a person would (the session cookie is bound to the browser). */
-export async function logInAsOwner(page: Page, baseUrl: string, owner: OwnerAccount): Promise<void> {
+export async function logInAsOwner(
+	page: Page,
+	baseUrl: string,
+	owner: OwnerAccount,
+): Promise<void> {
 	await page.goto(`${baseUrl}/signin`);
 	await page.locator('#emailOrLdapLoginId').fill(owner.email);
 	await page.locator('#password').fill(owner.password);
@@ -68,7 +77,8 @@ export async function dismissPopups(page: Page): Promise<void> {
 		].join(', '),
 	);
 	for (const closer of await closers.all()) {
-		if (await closer.isVisible().catch(() => false)) await closer.click({ timeout: 2000 }).catch(() => undefined);
+		if (await closer.isVisible().catch(() => false))
+			await closer.click({ timeout: 2000 }).catch(() => undefined);
 	}
 	await closeToasts(page);
 }

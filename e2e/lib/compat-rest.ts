@@ -9,7 +9,12 @@
  *   listSearch all:  POST /rest/dynamic-node-parameters/resource-locator-results
  *              { nodeTypeAndVersion, path, methodName, currentNodeParameters, credentials, filter? }
  */
-import { decodeExecutionData, type ExecutionDetail, type N8nRest, type WorkflowDetail } from './n8n-rest';
+import {
+	decodeExecutionData,
+	type ExecutionDetail,
+	type N8nRest,
+	type WorkflowDetail,
+} from './n8n-rest';
 import { sleep } from './proc';
 
 export function majorOf(n8nVersion: string): number {
@@ -22,7 +27,10 @@ export async function activateWorkflowCompat(rest: N8nRest, id: string): Promise
 	const url = `/rest/workflows/${encodeURIComponent(id)}`;
 	const response = await rest.raw('POST', `${url}/activate`, { versionId: workflow.versionId });
 	if (response.status === 404) {
-		await rest.request<WorkflowDetail>('PATCH', url, { versionId: workflow.versionId, active: true });
+		await rest.request<WorkflowDetail>('PATCH', url, {
+			versionId: workflow.versionId,
+			active: true,
+		});
 		return;
 	}
 	if (response.status < 200 || response.status >= 300) {
@@ -35,11 +43,16 @@ export async function deactivateWorkflowCompat(rest: N8nRest, id: string): Promi
 	const response = await rest.raw('POST', `${url}/deactivate`, {});
 	if (response.status === 404) {
 		const workflow = await rest.getWorkflow(id);
-		await rest.request<WorkflowDetail>('PATCH', url, { versionId: workflow.versionId, active: false });
+		await rest.request<WorkflowDetail>('PATCH', url, {
+			versionId: workflow.versionId,
+			active: false,
+		});
 		return;
 	}
 	if (response.status < 200 || response.status >= 300) {
-		throw new Error(`POST ${url}/deactivate -> ${response.status}: ${JSON.stringify(response.data)}`);
+		throw new Error(
+			`POST ${url}/deactivate -> ${response.status}: ${JSON.stringify(response.data)}`,
+		);
 	}
 }
 
@@ -58,7 +71,8 @@ export async function runWorkflowCompat(
 		`/rest/workflows/${encodeURIComponent(id)}/run`,
 		{ workflowData, triggerToStartFrom: { name: triggerNode } },
 	);
-	if (!started.executionId) throw new Error(`n8n did not start an execution: ${JSON.stringify(started)}`);
+	if (!started.executionId)
+		throw new Error(`n8n did not start an execution: ${JSON.stringify(started)}`);
 	// n8n 1.x can report a terminal status a moment before it has stored the run data: read it until it is there.
 	const deadline = Date.now() + 15_000;
 	for (;;) {
@@ -94,12 +108,16 @@ export async function resourceLocatorSearch(
 		filter?: string;
 	},
 ): Promise<ListSearchResult> {
-	return await rest.request<ListSearchResult>('POST', '/rest/dynamic-node-parameters/resource-locator-results', {
-		nodeTypeAndVersion: { name: request.nodeType, version: request.nodeVersion },
-		path: request.path,
-		methodName: request.methodName,
-		currentNodeParameters: request.currentNodeParameters,
-		credentials: request.credentials,
-		...(request.filter !== undefined ? { filter: request.filter } : {}),
-	});
+	return await rest.request<ListSearchResult>(
+		'POST',
+		'/rest/dynamic-node-parameters/resource-locator-results',
+		{
+			nodeTypeAndVersion: { name: request.nodeType, version: request.nodeVersion },
+			path: request.path,
+			methodName: request.methodName,
+			currentNodeParameters: request.currentNodeParameters,
+			credentials: request.credentials,
+			...(request.filter !== undefined ? { filter: request.filter } : {}),
+		},
+	);
 }

@@ -29,7 +29,9 @@ export interface Scene {
 
 type Clip = { x: number; y: number; width: number; height: number };
 
-const credentials = { agentiveVoiceApi: { id: SANDBOX_CREDENTIAL.id, name: SANDBOX_CREDENTIAL.name } };
+const credentials = {
+	agentiveVoiceApi: { id: SANDBOX_CREDENTIAL.id, name: SANDBOX_CREDENTIAL.name },
+};
 
 const manualTrigger = {
 	id: 'b1d7a0c2-0000-4000-8000-000000000001',
@@ -73,7 +75,12 @@ const placeCallNode = {
 	credentials,
 };
 
-async function createWorkflow(rest: N8nRest, name: string, nodes: object[], connections: object = {}): Promise<string> {
+async function createWorkflow(
+	rest: N8nRest,
+	name: string,
+	nodes: object[],
+	connections: object = {},
+): Promise<string> {
 	const created = await rest.request<{ id: string }>('POST', '/rest/workflows', {
 		name,
 		nodes,
@@ -115,7 +122,9 @@ async function searchNodeCreator(page: Page, text: string): Promise<Locator> {
 	const search = page.getByTestId('node-creator-search-bar');
 	await search.waitFor();
 	await search.fill(text);
-	const item = page.getByTestId('node-creator-item-name').getByText('Agentive Voice', { exact: true });
+	const item = page
+		.getByTestId('node-creator-item-name')
+		.getByText('Agentive Voice', { exact: true });
 	await item.first().waitFor();
 	return item.first();
 }
@@ -127,7 +136,10 @@ async function openNodeDetails(page: Page, nodeName: string): Promise<void> {
 }
 
 /** Press the panel's run button, wait for its output (the sandbox answers) and show it as JSON. */
-async function runFromNodeDetails(page: Page, button: 'Execute step' | 'Fetch Test Event'): Promise<void> {
+async function runFromNodeDetails(
+	page: Page,
+	button: 'Execute step' | 'Fetch Test Event',
+): Promise<void> {
 	await page.getByTestId('ndv').getByRole('button', { name: button }).first().click();
 	const output = page.getByTestId('output-panel');
 	await output.getByTestId('node-run-status-success').waitFor({ timeout: 60_000 });
@@ -141,7 +153,8 @@ async function runFromNodeDetails(page: Page, button: 'Execute step' | 'Fetch Te
 /** The OTP example's id: from examples/voice-otp-signup.json, or found by name. */
 async function otpWorkflowId(rest: N8nRest): Promise<string> {
 	const file = path.join(EXAMPLES_DIR, 'voice-otp-signup.json');
-	if (!fs.existsSync(file)) throw new Error(`${path.relative(process.cwd(), file)} does not exist (yet).`);
+	if (!fs.existsSync(file))
+		throw new Error(`${path.relative(process.cwd(), file)} does not exist (yet).`);
 	const example = JSON.parse(fs.readFileSync(file, 'utf8')) as { id?: string; name: string };
 	if (example.id) return example.id;
 	const list = await rest.request<Array<{ id: string; name: string }>>('GET', '/rest/workflows');
@@ -170,7 +183,10 @@ export const SCENES: Scene[] = [
 			await openWorkflow(ctx.page, ctx.baseUrl, id);
 			const item = await searchNodeCreator(ctx.page, 'Agentive');
 			await item.click();
-			await ctx.page.getByTestId('node-creator-item-name').getByText('Place a call', { exact: true }).waitFor();
+			await ctx.page
+				.getByTestId('node-creator-item-name')
+				.getByText('Place a call', { exact: true })
+				.waitFor();
 			await ctx.page.mouse.move(0, VIEWPORT.height - 1); // no hover highlight
 			await shoot(ctx, this.file, { x: 560, y: 0, width: 880, height: VIEWPORT.height });
 		},
@@ -200,9 +216,14 @@ export const SCENES: Scene[] = [
 		file: 'place-call.png',
 		what: 'the Agentive Voice node open on Call > Place (a press-1 call)',
 		async capture(ctx) {
-			const id = await createWorkflow(ctx.rest, 'Renewal reminder call', [manualTrigger, placeCallNode], {
-				[manualTrigger.name]: { main: [[{ node: placeCallNode.name, type: 'main', index: 0 }]] },
-			});
+			const id = await createWorkflow(
+				ctx.rest,
+				'Renewal reminder call',
+				[manualTrigger, placeCallNode],
+				{
+					[manualTrigger.name]: { main: [[{ node: placeCallNode.name, type: 'main', index: 0 }]] },
+				},
+			);
 			await openWorkflow(ctx.page, ctx.baseUrl, id);
 			await openNodeDetails(ctx.page, placeCallNode.name);
 			await runFromNodeDetails(ctx.page, 'Execute step');

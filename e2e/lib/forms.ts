@@ -85,7 +85,8 @@ export class FormClient {
 		for (;;) {
 			const status = await this.executionStatus(formWaitingUrl);
 			if (status === 'form-waiting' || TERMINAL.has(status)) return status;
-			if (Date.now() > deadline) throw new Error(`No next form page within ${timeoutMs} ms (status "${status}").`);
+			if (Date.now() > deadline)
+				throw new Error(`No next form page within ${timeoutMs} ms (status "${status}").`);
 			await sleep(250);
 		}
 	}
@@ -99,7 +100,9 @@ export class FormClient {
 		} catch {
 			// not JSON: a plain response
 		}
-		const executionId = formWaitingUrl ? new URL(formWaitingUrl).pathname.split('/').pop() : undefined;
+		const executionId = formWaitingUrl
+			? new URL(formWaitingUrl).pathname.split('/').pop()
+			: undefined;
 		return { status: response.status, formWaitingUrl, executionId, body: text };
 	}
 }
@@ -110,13 +113,21 @@ function multipart(values: string[]): FormData {
 	return data;
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+const ENTITIES: Record<string, string> = {
+	amp: '&',
+	lt: '<',
+	gt: '>',
+	quot: '"',
+	apos: "'",
+	nbsp: ' ',
+};
 
 /** Text of an HTML fragment: entities decoded, whitespace collapsed. */
 function decode(text: string): string {
 	return text
 		.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
-			if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(parseInt(name.slice(2), 16));
+			if (name.startsWith('#x') || name.startsWith('#X'))
+				return String.fromCodePoint(parseInt(name.slice(2), 16));
 			if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
 			return ENTITIES[name.toLowerCase()] ?? entity;
 		})
@@ -127,7 +138,9 @@ function decode(text: string): string {
 /** Title, text and inputs of a rendered n8n form or completion page. */
 export function parsePage(status: number, html: string): FormPage {
 	const title = decode(/<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html)?.[1] ?? '');
-	const fields = [...html.matchAll(/<(?:input|textarea|select)[^>]*\bname=['"](field-\d+)['"]/g)].map((match) => match[1]);
+	const fields = [
+		...html.matchAll(/<(?:input|textarea|select)[^>]*\bname=['"](field-\d+)['"]/g),
+	].map((match) => match[1]);
 	const completion = fields.length === 0 && !/id=['"]n8n-form['"]/.test(html);
 	// Both page kinds put their text in the first <p> after the <h1>.
 	const textMatch = /<\/h1>\s*<p[^>]*>([\s\S]*?)<\/p>/.exec(html);

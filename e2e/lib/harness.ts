@@ -14,15 +14,22 @@ import { archiveLogs, startStack, tempUserFolder, type Stack, type StackOptions 
 
 export function packedFromEnv(): PackedPackage {
 	const raw = process.env.AGENTIVE_E2E_PACKAGE;
-	if (!raw) throw new Error('AGENTIVE_E2E_PACKAGE is not set: run the e2e tests with `npm run test:e2e` (e2e/jest.config.js).');
+	if (!raw)
+		throw new Error(
+			'AGENTIVE_E2E_PACKAGE is not set: run the e2e tests with `npm run test:e2e` (e2e/jest.config.js).',
+		);
 	return JSON.parse(raw) as PackedPackage;
 }
 
-export interface SuiteStackOptions extends Partial<Pick<StackOptions, 'seedCalls' | 'sandboxArgs' | 'n8nEnv' | 'owner'>> {
+export interface SuiteStackOptions
+	extends Partial<Pick<StackOptions, 'seedCalls' | 'sandboxArgs' | 'n8nEnv' | 'owner'>> {
 	workflows?: WorkflowImport[];
 }
 
-export async function bootSuiteStack(label: string, options: SuiteStackOptions = {}): Promise<Stack> {
+export async function bootSuiteStack(
+	label: string,
+	options: SuiteStackOptions = {},
+): Promise<Stack> {
 	const runtime = await ensureRuntime();
 	const userFolder = tempUserFolder(label);
 	log(`e2e ${label}: user folder ${userFolder}`);
@@ -39,7 +46,9 @@ export async function bootSuiteStack(label: string, options: SuiteStackOptions =
 		n8nEnv: options.n8nEnv,
 	}).catch((error: Error) => {
 		const dir = archiveLogs(userFolder, label);
-		throw new Error(`${error.message}\n(logs: ${path.relative(process.cwd(), dir)}/${label}-*, user folder ${userFolder})`);
+		throw new Error(
+			`${error.message}\n(logs: ${path.relative(process.cwd(), dir)}/${label}-*, user folder ${userFolder})`,
+		);
 	});
 }
 
@@ -48,12 +57,17 @@ export async function stopSuiteStack(stack: Stack | undefined, label: string): P
 	await stack.stop();
 	const dir = archiveLogs(stack.n8n.userFolder, label);
 	log(`e2e ${label}: logs in ${path.relative(process.cwd(), dir)}/${label}-*`);
-	if (process.env.E2E_KEEP !== '1') fs.rmSync(stack.n8n.userFolder, { recursive: true, force: true });
+	if (process.env.E2E_KEEP !== '1')
+		fs.rmSync(stack.n8n.userFolder, { recursive: true, force: true });
 	else log(`e2e ${label}: kept ${stack.n8n.userFolder}`);
 }
 
 /** Every file under `dir` (skipping node_modules) whose content contains `needle`, with counts. */
-export function searchFiles(dir: string, needle: string, skip: (file: string) => boolean = () => false): Array<{ file: string; count: number }> {
+export function searchFiles(
+	dir: string,
+	needle: string,
+	skip: (file: string) => boolean = () => false,
+): Array<{ file: string; count: number }> {
 	const hits: Array<{ file: string; count: number }> = [];
 	const walk = (current: string) => {
 		for (const entry of fs.readdirSync(current, { withFileTypes: true })) {

@@ -84,7 +84,14 @@ export interface RunData {
 	resultData: {
 		error?: { message?: string; [key: string]: unknown };
 		lastNodeExecuted?: string;
-		runData: Record<string, Array<{ error?: { message?: string }; data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> }; [key: string]: unknown }>>;
+		runData: Record<
+			string,
+			Array<{
+				error?: { message?: string };
+				data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> };
+				[key: string]: unknown;
+			}>
+		>;
 	};
 	[key: string]: unknown;
 }
@@ -125,7 +132,12 @@ export class N8nRest {
 	}
 
 	/** Raw request; returns the response whatever its status. */
-	async raw(method: Method, url: string, body?: unknown, params?: Record<string, unknown>): Promise<AxiosResponse> {
+	async raw(
+		method: Method,
+		url: string,
+		body?: unknown,
+		params?: Record<string, unknown>,
+	): Promise<AxiosResponse> {
 		const headers: Record<string, string> = { 'browser-id': this.browserId };
 		if (this.cookie) headers.cookie = this.cookie;
 		const response = await this.http.request({ method, url, data: body, params, headers });
@@ -134,22 +146,44 @@ export class N8nRest {
 	}
 
 	/** GET a binary body (e.g. /rest/binary-data?id=…&action=download) with the session cookie. */
-	async rawBinary(url: string, params?: Record<string, unknown>): Promise<{ status: number; data: Buffer }> {
+	async rawBinary(
+		url: string,
+		params?: Record<string, unknown>,
+	): Promise<{ status: number; data: Buffer }> {
 		const headers: Record<string, string> = { 'browser-id': this.browserId };
 		if (this.cookie) headers.cookie = this.cookie;
-		const response = await this.http.request<ArrayBuffer>({ method: 'GET', url, params, headers, responseType: 'arraybuffer' });
+		const response = await this.http.request<ArrayBuffer>({
+			method: 'GET',
+			url,
+			params,
+			headers,
+			responseType: 'arraybuffer',
+		});
 		return { status: response.status, data: Buffer.from(response.data) };
 	}
 
 	/** Request that unwraps n8n's { data } envelope and throws on a non-2xx status. */
-	async request<T>(method: Method, url: string, body?: unknown, params?: Record<string, unknown>): Promise<T> {
+	async request<T>(
+		method: Method,
+		url: string,
+		body?: unknown,
+		params?: Record<string, unknown>,
+	): Promise<T> {
 		const response = await this.raw(method, url, body, params);
 		if (response.status < 200 || response.status >= 300) {
-			const message = (response.data as { message?: string } | undefined)?.message ?? JSON.stringify(response.data);
-			throw new N8nRestError(`${method.toUpperCase()} ${url} -> ${response.status}: ${message}`, response.status, response.data);
+			const message =
+				(response.data as { message?: string } | undefined)?.message ??
+				JSON.stringify(response.data);
+			throw new N8nRestError(
+				`${method.toUpperCase()} ${url} -> ${response.status}: ${message}`,
+				response.status,
+				response.data,
+			);
 		}
 		const payload = response.data as { data?: T } | T;
-		return payload !== null && typeof payload === 'object' && 'data' in payload ? (payload.data as T) : (payload as T);
+		return payload !== null && typeof payload === 'object' && 'data' in payload
+			? (payload.data as T)
+			: (payload as T);
 	}
 
 	private rememberCookie(response: AxiosResponse): void {
@@ -161,7 +195,10 @@ export class N8nRest {
 		}
 	}
 
-	async settings(): Promise<{ userManagement?: { showSetupOnFirstLoad?: boolean } ; [key: string]: unknown }> {
+	async settings(): Promise<{
+		userManagement?: { showSetupOnFirstLoad?: boolean };
+		[key: string]: unknown;
+	}> {
 		return await this.request('GET', '/rest/settings');
 	}
 
@@ -185,7 +222,9 @@ export class N8nRest {
 		return await this.request<NodeTypeDescription[]>('GET', '/types/nodes.json');
 	}
 
-	async credentialTypes(): Promise<Array<{ name: string; displayName: string; [key: string]: unknown }>> {
+	async credentialTypes(): Promise<
+		Array<{ name: string; displayName: string; [key: string]: unknown }>
+	> {
 		return await this.request('GET', '/types/credentials.json');
 	}
 
@@ -195,19 +234,32 @@ export class N8nRest {
 
 	/** With includeData, n8n returns the data with password fields redacted (as the editor sees it). */
 	async getCredential(id: string, includeData = true): Promise<CredentialDetail> {
-		return await this.request<CredentialDetail>('GET', `/rest/credentials/${encodeURIComponent(id)}`, undefined, {
-			includeData: String(includeData),
-		});
+		return await this.request<CredentialDetail>(
+			'GET',
+			`/rest/credentials/${encodeURIComponent(id)}`,
+			undefined,
+			{
+				includeData: String(includeData),
+			},
+		);
 	}
 
 	/**
 	 * The editor's "Test" button: send the stored credential's (redacted) data, with any edits in
 	 * `overrides`; n8n restores redacted secrets from the stored copy and runs the type's test request.
 	 */
-	async testCredential(id: string, overrides: Record<string, unknown> = {}): Promise<CredentialTestResult> {
+	async testCredential(
+		id: string,
+		overrides: Record<string, unknown> = {},
+	): Promise<CredentialTestResult> {
 		const stored = await this.getCredential(id, true);
 		return await this.request<CredentialTestResult>('POST', '/rest/credentials/test', {
-			credentials: { id: stored.id, name: stored.name, type: stored.type, data: { ...(stored.data ?? {}), ...overrides } },
+			credentials: {
+				id: stored.id,
+				name: stored.name,
+				type: stored.type,
+				data: { ...(stored.data ?? {}), ...overrides },
+			},
 		});
 	}
 
@@ -218,40 +270,63 @@ export class N8nRest {
 	/** Publish (activate) the current version, as the editor's "Publish" button does. */
 	async activateWorkflow(id: string): Promise<WorkflowDetail> {
 		const workflow = await this.getWorkflow(id);
-		return await this.request<WorkflowDetail>('POST', `/rest/workflows/${encodeURIComponent(id)}/activate`, {
-			versionId: workflow.versionId,
-		});
+		return await this.request<WorkflowDetail>(
+			'POST',
+			`/rest/workflows/${encodeURIComponent(id)}/activate`,
+			{
+				versionId: workflow.versionId,
+			},
+		);
 	}
 
 	async deactivateWorkflow(id: string): Promise<WorkflowDetail> {
-		return await this.request<WorkflowDetail>('POST', `/rest/workflows/${encodeURIComponent(id)}/deactivate`, {});
+		return await this.request<WorkflowDetail>(
+			'POST',
+			`/rest/workflows/${encodeURIComponent(id)}/deactivate`,
+			{},
+		);
 	}
 
 	/**
 	 * "Execute workflow" in the editor: a manual run from a trigger node (default: the first Manual
 	 * Trigger). Resolves with the finished execution.
 	 */
-	async runWorkflow(id: string, options: { triggerNode?: string; timeoutMs?: number } = {}): Promise<ExecutionDetail> {
+	async runWorkflow(
+		id: string,
+		options: { triggerNode?: string; timeoutMs?: number } = {},
+	): Promise<ExecutionDetail> {
 		let triggerNode = options.triggerNode;
 		if (!triggerNode) {
 			const workflow = await this.getWorkflow(id);
-			triggerNode = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger')?.name;
-			if (!triggerNode) throw new Error(`Workflow ${id} has no Manual Trigger; pass options.triggerNode.`);
+			triggerNode = workflow.nodes.find(
+				(node) => node.type === 'n8n-nodes-base.manualTrigger',
+			)?.name;
+			if (!triggerNode)
+				throw new Error(`Workflow ${id} has no Manual Trigger; pass options.triggerNode.`);
 		}
 		const started = await this.request<{ executionId?: string; waitingForWebhook?: boolean }>(
 			'POST',
 			`/rest/workflows/${encodeURIComponent(id)}/run`,
 			{ triggerToStartFrom: { name: triggerNode } },
 		);
-		if (!started.executionId) throw new Error(`n8n did not start an execution: ${JSON.stringify(started)}`);
+		if (!started.executionId)
+			throw new Error(`n8n did not start an execution: ${JSON.stringify(started)}`);
 		return await this.waitForExecution(started.executionId, options.timeoutMs);
 	}
 
-	async listExecutions(filter: { workflowId?: string; status?: string[] } = {}, limit = 50): Promise<ExecutionSummary[]> {
-		const result = await this.request<{ results: ExecutionSummary[] }>('GET', '/rest/executions', undefined, {
-			filter: JSON.stringify(filter),
-			limit,
-		});
+	async listExecutions(
+		filter: { workflowId?: string; status?: string[] } = {},
+		limit = 50,
+	): Promise<ExecutionSummary[]> {
+		const result = await this.request<{ results: ExecutionSummary[] }>(
+			'GET',
+			'/rest/executions',
+			undefined,
+			{
+				filter: JSON.stringify(filter),
+				limit,
+			},
+		);
 		return result.results;
 	}
 
@@ -268,18 +343,28 @@ export class N8nRest {
 				const execution = (response.data as { data: ExecutionDetail }).data;
 				if (TERMINAL_STATUSES.has(execution.status)) return execution;
 			}
-			if (Date.now() > deadline) throw new Error(`Execution ${id} did not finish within ${timeoutMs} ms.`);
+			if (Date.now() > deadline)
+				throw new Error(`Execution ${id} did not finish within ${timeoutMs} ms.`);
 			await sleep(300);
 		}
 	}
 
 	/** Newest executions of a workflow, waiting until at least `count` exist. */
-	async waitForExecutions(workflowId: string, count = 1, timeoutMs = 90_000): Promise<ExecutionSummary[]> {
+	async waitForExecutions(
+		workflowId: string,
+		count = 1,
+		timeoutMs = 90_000,
+	): Promise<ExecutionSummary[]> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
-			const executions = (await this.listExecutions({ workflowId })).filter((e) => TERMINAL_STATUSES.has(e.status));
+			const executions = (await this.listExecutions({ workflowId })).filter((e) =>
+				TERMINAL_STATUSES.has(e.status),
+			);
 			if (executions.length >= count) return executions;
-			if (Date.now() > deadline) throw new Error(`Only ${executions.length} of ${count} executions of ${workflowId} within ${timeoutMs} ms.`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`Only ${executions.length} of ${count} executions of ${workflowId} within ${timeoutMs} ms.`,
+				);
 			await sleep(1000);
 		}
 	}
@@ -291,7 +376,11 @@ export function decodeExecutionData(execution: Pick<ExecutionDetail, 'data'>): R
 }
 
 /** Output items (json) of a node's first run, first output. */
-export function nodeOutput(runData: RunData, nodeName: string, outputIndex = 0): Array<Record<string, unknown>> {
+export function nodeOutput(
+	runData: RunData,
+	nodeName: string,
+	outputIndex = 0,
+): Array<Record<string, unknown>> {
 	const runs = runData.resultData.runData[nodeName];
 	if (!runs?.length) return [];
 	return (runs[0].data?.main?.[outputIndex] ?? []).map((item) => item.json);

@@ -11,7 +11,16 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import axios from 'axios';
 import { RUNTIME_DIR } from './paths';
-import { formatDuration, log, runChecked, runCommand, sleep, startLongRunning, type LongRunning, type RunResult } from './proc';
+import {
+	formatDuration,
+	log,
+	runChecked,
+	runCommand,
+	sleep,
+	startLongRunning,
+	type LongRunning,
+	type RunResult,
+} from './proc';
 import { node24Env, type Runtime } from './runtime';
 import { N8nRest } from './n8n-rest';
 
@@ -97,7 +106,8 @@ export class N8n {
 		this.brokerPort = options.brokerPort ?? 0;
 		// A fixed key per user folder: n8n stores it in .n8n/config on first start and refuses a different one later.
 		const keyFile = path.join(this.userFolder, ENCRYPTION_KEY_FILE);
-		if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
+		if (!fs.existsSync(keyFile))
+			fs.writeFileSync(keyFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
 		this.encryptionKey = fs.readFileSync(keyFile, 'utf8').trim();
 	}
 
@@ -136,7 +146,8 @@ export class N8n {
 		for (const [key, value] of Object.entries(process.env)) {
 			// No loaders (tsx, ts-jest), Jest's NODE_ENV=test (n8n then silences its logger and refuses to load
 			// nodes), npm lifecycle settings or stray n8n settings leak into n8n.
-			if (['NODE_OPTIONS', 'NODE_ENV'].includes(key) || /^(npm_|N8N_|DB_|JEST_)/.test(key)) continue;
+			if (['NODE_OPTIONS', 'NODE_ENV'].includes(key) || /^(npm_|N8N_|DB_|JEST_)/.test(key))
+				continue;
 			inherited[key] = value;
 		}
 		const worker = this.role === 'worker';
@@ -169,7 +180,11 @@ export class N8n {
 			...(this.brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(this.brokerPort) } : {}),
 			...(this.port && !worker ? { N8N_PORT: String(this.port) } : {}),
 			...(this.port && worker
-				? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }
+				? {
+						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+						QUEUE_HEALTH_CHECK_PORT: String(this.port),
+						N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+					}
 				: {}),
 			...(url ? { N8N_EDITOR_BASE_URL: url, N8N_WEBHOOK_URL: url } : {}),
 			// What this n8n version needs (e.g. N8N_RUNNERS_ENABLED=false on 1.x, see runtime.ts), then the caller's.
@@ -216,7 +231,8 @@ export class N8n {
 	/** Publish (activate) the current version of a workflow. Takes effect at the next `n8n start`. */
 	async publishWorkflowCli(id: string): Promise<void> {
 		// n8n 1.x has no publish:workflow; there `update:workflow --active=true` activates the saved workflow.
-		if (this.options.runtime.n8nVersion.startsWith('1.')) await this.cli(['update:workflow', `--id=${id}`, '--active=true']);
+		if (this.options.runtime.n8nVersion.startsWith('1.'))
+			await this.cli(['update:workflow', `--id=${id}`, '--active=true']);
 		else await this.cli(['publish:workflow', `--id=${id}`]);
 	}
 
@@ -242,7 +258,11 @@ export class N8n {
 		return JSON.parse(stdout.slice(start)) as { data?: unknown };
 	}
 
-	private async withTempJson(kind: string, content: unknown, fn: (file: string) => Promise<void>): Promise<void> {
+	private async withTempJson(
+		kind: string,
+		content: unknown,
+		fn: (file: string) => Promise<void>,
+	): Promise<void> {
 		const file = path.join(this.userFolder, `.import-${kind}-${process.pid}-${Date.now()}.json`);
 		fs.writeFileSync(file, JSON.stringify(content, null, 2), { mode: 0o600 });
 		try {
@@ -257,45 +277,70 @@ export class N8n {
 		if (this.running) throw new Error('n8n is already running.');
 		if (!this.port) this.port = await freePort();
 		else if (!(await isPortFree(this.port))) {
-			throw new Error(`Port ${this.port} on 127.0.0.1 is already in use (another n8n or \`npm start\` running?).`);
+			throw new Error(
+				`Port ${this.port} on 127.0.0.1 is already in use (another n8n or \`npm start\` running?).`,
+			);
 		}
 		if (!this.brokerPort) this.brokerPort = await freePort();
 		const timeoutMs = options.timeoutMs ?? 180_000;
 		const started = Date.now();
-		fs.writeFileSync(this.logFile, `--- n8n ${this.role === 'worker' ? 'worker' : 'start'} ${new Date().toISOString()} on port ${this.port}\n`, { flag: 'a' });
+		fs.writeFileSync(
+			this.logFile,
+			`--- n8n ${this.role === 'worker' ? 'worker' : 'start'} ${new Date().toISOString()} on port ${this.port}\n`,
+			{ flag: 'a' },
+		);
 		const logOffset = fs.statSync(this.logFile).size;
 		const out = fs.openSync(this.logFile, 'a');
 		const worker = this.role === 'worker';
-		const command = worker ? ['worker', `--concurrency=${this.options.concurrency ?? 1}`] : ['start'];
-		this.proc = startLongRunning(this.options.runtime.node, [this.options.runtime.n8nBin, ...command], {
-			cwd: this.userFolder,
-			env: this.env(),
-			stdio: ['ignore', out, out],
-		});
+		const command = worker
+			? ['worker', `--concurrency=${this.options.concurrency ?? 1}`]
+			: ['start'];
+		this.proc = startLongRunning(
+			this.options.runtime.node,
+			[this.options.runtime.n8nBin, ...command],
+			{
+				cwd: this.userFolder,
+				env: this.env(),
+				stdio: ['ignore', out, out],
+			},
+		);
 		fs.closeSync(out);
 		let ready = false;
 		while (!ready) {
 			if (!this.running) {
-				throw new Error(`n8n exited during start-up (code ${this.proc.child.exitCode}). Last lines of ${this.logFile}:\n${this.logTail(40)}`);
+				throw new Error(
+					`n8n exited during start-up (code ${this.proc.child.exitCode}). Last lines of ${this.logFile}:\n${this.logTail(40)}`,
+				);
 			}
 			if (Date.now() - started > timeoutMs) {
 				await this.stop();
-				throw new Error(`n8n was not ready within ${formatDuration(timeoutMs)}. Last lines of ${this.logFile}:\n${this.logTail(40)}`);
+				throw new Error(
+					`n8n was not ready within ${formatDuration(timeoutMs)}. Last lines of ${this.logFile}:\n${this.logTail(40)}`,
+				);
 			}
 			await sleep(250);
-			ready = this.readLog(logOffset).includes(worker ? WORKER_READY_LINE : READY_LINE) && (await this.probe('/healthz/readiness'));
+			ready =
+				this.readLog(logOffset).includes(worker ? WORKER_READY_LINE : READY_LINE) &&
+				(await this.probe('/healthz/readiness'));
 		}
 		if (worker) {
-			log(`n8n ${this.options.runtime.n8nVersion} worker ready (health check ${this.baseUrl}) after ${formatDuration(Date.now() - started)}.`);
+			log(
+				`n8n ${this.options.runtime.n8nVersion} worker ready (health check ${this.baseUrl}) after ${formatDuration(Date.now() - started)}.`,
+			);
 			return;
 		}
 		this._rest = new N8nRest(this.baseUrl);
-		log(`n8n ${this.options.runtime.n8nVersion} ready on ${this.baseUrl} after ${formatDuration(Date.now() - started)}.`);
+		log(
+			`n8n ${this.options.runtime.n8nVersion} ready on ${this.baseUrl} after ${formatDuration(Date.now() - started)}.`,
+		);
 	}
 
 	private async probe(urlPath: string): Promise<boolean> {
 		try {
-			const response = await axios.get(`${this.baseUrl}${urlPath}`, { timeout: 2000, validateStatus: () => true });
+			const response = await axios.get(`${this.baseUrl}${urlPath}`, {
+				timeout: 2000,
+				validateStatus: () => true,
+			});
 			return response.status === 200;
 		} catch {
 			return false;
@@ -340,7 +385,9 @@ export class N8n {
 	 * Count occurrences of each needle in every text/blob cell of every table. Returns the cells that
 	 * contain one (table, column, row number, needle index, count).
 	 */
-	async searchDatabase(needles: string[]): Promise<{ tables: number; cells: number; hits: DbHit[] }> {
+	async searchDatabase(
+		needles: string[],
+	): Promise<{ tables: number; cells: number; hits: DbHit[] }> {
 		const result = await this.runSqliteScript({ mode: 'search', needles });
 		return { tables: result.tables ?? 0, cells: result.cells ?? 0, hits: result.hits ?? [] };
 	}
@@ -365,7 +412,9 @@ export interface DbHit {
 	count: number;
 }
 
-type SqliteScriptInput = { mode: 'query'; sql: string; params: unknown[] } | { mode: 'search'; needles: string[] };
+type SqliteScriptInput =
+	| { mode: 'query'; sql: string; params: unknown[] }
+	| { mode: 'search'; needles: string[] };
 
 interface SqliteScriptOutput {
 	rows?: unknown[];

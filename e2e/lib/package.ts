@@ -29,20 +29,29 @@ export async function buildAndPack(options: { skipBuild?: boolean } = {}): Promi
 	if (!options.skipBuild) {
 		const started = Date.now();
 		log('Building the package (npm run build)…');
-		await runChecked('npm', ['run', 'build'], { cwd: REPO_ROOT, logFile: path.join(logs, 'build.log') });
+		await runChecked('npm', ['run', 'build'], {
+			cwd: REPO_ROOT,
+			logFile: path.join(logs, 'build.log'),
+		});
 		log(`  built in ${formatDuration(Date.now() - started)}.`);
 	}
 	// One folder per process: two e2e runs at once (or a bench beside a test) never delete each other's tarball.
 	const destination = path.join(WORK_DIR, `pack-${process.pid}`);
 	fs.rmSync(destination, { recursive: true, force: true });
 	fs.mkdirSync(destination, { recursive: true });
-	const { stdout } = await runChecked('npm', ['pack', '--json', '--pack-destination', destination, '--loglevel=error'], {
-		cwd: REPO_ROOT,
-		logFile: path.join(logs, 'build.log'),
-	});
+	const { stdout } = await runChecked(
+		'npm',
+		['pack', '--json', '--pack-destination', destination, '--loglevel=error'],
+		{
+			cwd: REPO_ROOT,
+			logFile: path.join(logs, 'build.log'),
+		},
+	);
 	const packed = parsePackJson(stdout);
 	const tarball = path.join(destination, packed.filename);
-	log(`Packed ${path.relative(REPO_ROOT, tarball)} (${packed.entryCount} files, ${(packed.size / 1024).toFixed(1)} kB).`);
+	log(
+		`Packed ${path.relative(REPO_ROOT, tarball)} (${packed.entryCount} files, ${(packed.size / 1024).toFixed(1)} kB).`,
+	);
 	return { tarball, name: packed.name, version: packed.version };
 }
 
@@ -72,7 +81,10 @@ export function installedPackageDir(userFolder: string, name = PACKAGE_NAME): st
 }
 
 /** Install a packed tarball into `userFolder` like Settings > Community nodes > Install does. */
-export async function installPackageIntoUserFolder(userFolder: string, packed: PackedPackage): Promise<string> {
+export async function installPackageIntoUserFolder(
+	userFolder: string,
+	packed: PackedPackage,
+): Promise<string> {
 	assertNoStrayN8nWorkflow(userFolder);
 	const downloadFolder = nodesDir(userFolder);
 	const packageDirectory = installedPackageDir(userFolder, packed.name);
@@ -94,7 +106,15 @@ export async function installPackageIntoUserFolder(userFolder: string, packed: P
 		log(`Installing the dependencies of ${packed.name}: ${Object.keys(dependencies).join(', ')}…`);
 		await runChecked(
 			'npm',
-			['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'],
+			[
+				'install',
+				'--audit=false',
+				'--fund=false',
+				'--bin-links=false',
+				'--install-strategy=shallow',
+				'--ignore-scripts=true',
+				'--package-lock=false',
+			],
 			{ cwd: packageDirectory },
 		);
 	}
@@ -106,7 +126,9 @@ export async function installPackageIntoUserFolder(userFolder: string, packed: P
 		dependencies: {},
 	};
 	if (fs.existsSync(installedNodesJson)) {
-		installedNodes = JSON.parse(fs.readFileSync(installedNodesJson, 'utf8')) as typeof installedNodes;
+		installedNodes = JSON.parse(
+			fs.readFileSync(installedNodesJson, 'utf8'),
+		) as typeof installedNodes;
 		installedNodes.dependencies ??= {};
 	}
 	installedNodes.dependencies[packed.name] = packed.version;
@@ -126,7 +148,7 @@ export function assertNoStrayN8nWorkflow(userFolder: string): void {
 		if (fs.existsSync(candidate)) {
 			throw new Error(
 				`The n8n user folder ${userFolder} sits below ${path.join(dir, 'node_modules')}, which contains n8n-workflow. ` +
-					'Our package would resolve that copy instead of n8n\'s own; use a user folder outside the repository.',
+					"Our package would resolve that copy instead of n8n's own; use a user folder outside the repository.",
 			);
 		}
 		const parent = path.dirname(dir);

@@ -48,9 +48,15 @@ export class CommandError extends Error {
 }
 
 /** Run a command to completion; resolves with its output whatever the exit code. */
-export function runCommand(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+export function runCommand(
+	command: string,
+	args: string[],
+	options: RunOptions = {},
+): Promise<RunResult> {
 	return new Promise((resolve, reject) => {
-		const logStream = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+		const logStream = options.logFile
+			? fs.createWriteStream(options.logFile, { flags: 'a' })
+			: undefined;
 		logStream?.write(`\n$ ${command} ${args.join(' ')}\n`);
 		const child = spawn(command, args, {
 			cwd: options.cwd,
@@ -93,12 +99,19 @@ export function runCommand(command: string, args: string[], options: RunOptions 
 }
 
 /** Like runCommand, but rejects with the tail of the output when the exit code is not 0. */
-export async function runChecked(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+export async function runChecked(
+	command: string,
+	args: string[],
+	options: RunOptions = {},
+): Promise<RunResult> {
 	const result = await runCommand(command, args, options);
 	if (result.code !== 0) {
 		const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-25).join('\n');
 		const where = options.logFile ? ` (full log: ${options.logFile})` : '';
-		throw new CommandError(`\`${command} ${args.join(' ')}\` exited with ${result.code}${where}:\n${tail}`, result);
+		throw new CommandError(
+			`\`${command} ${args.join(' ')}\` exited with ${result.code}${where}:\n${tail}`,
+			result,
+		);
 	}
 	return result;
 }
@@ -139,7 +152,11 @@ export async function stopAllLongRunning(graceMs = 30_000): Promise<void> {
 }
 
 /** Start a long-lived process in its own process group. */
-export function startLongRunning(command: string, args: string[], options: SpawnOptions): LongRunning {
+export function startLongRunning(
+	command: string,
+	args: string[],
+	options: SpawnOptions,
+): LongRunning {
 	const child = spawn(command, args, { ...options, detached: true });
 	untilExit.add(child);
 	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
@@ -161,9 +178,12 @@ export function startLongRunning(command: string, args: string[], options: Spawn
 				return;
 			}
 			killGroup(child, 'SIGTERM');
-			const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
+			const timer = new Promise<'timeout'>((resolve) =>
+				setTimeout(() => resolve('timeout'), graceMs).unref(),
+			);
 			const outcome = await Promise.race([exited.then(() => 'exited' as const), timer]);
-			if (outcome === 'timeout') log(`Process ${child.pid} did not stop within ${formatDuration(graceMs)}; killing it.`);
+			if (outcome === 'timeout')
+				log(`Process ${child.pid} did not stop within ${formatDuration(graceMs)}; killing it.`);
 			// Kill whatever is left of the group (e.g. a task runner whose parent has exited).
 			try {
 				process.kill(-(child.pid as number), 'SIGKILL');

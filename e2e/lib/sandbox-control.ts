@@ -76,8 +76,11 @@ export class SandboxControl {
 	async untilPollDone(seen: number, timeoutMs: number): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		let entries = await this.log();
-		while (!entries.slice(seen).some((entry) => entry.method === 'GET' && entry.path === '/calls')) {
-			if (Date.now() > deadline) throw new Error(`No poll of the trigger within ${timeoutMs / 1000} s.`);
+		while (
+			!entries.slice(seen).some((entry) => entry.method === 'GET' && entry.path === '/calls')
+		) {
+			if (Date.now() > deadline)
+				throw new Error(`No poll of the trigger within ${timeoutMs / 1000} s.`);
 			await sleep(500);
 			entries = await this.log();
 		}
@@ -99,7 +102,10 @@ export class SandboxControl {
 	}
 
 	/** POST /calls with the demo account's keys (as a customer's own system would). */
-	async placeCall(body: Record<string, unknown>): Promise<{ unique_id: string; reference_id: string | null }> {
-		return (await this.api.post<{ unique_id: string; reference_id: string | null }>('/calls', body)).data;
+	async placeCall(
+		body: Record<string, unknown>,
+	): Promise<{ unique_id: string; reference_id: string | null }> {
+		return (await this.api.post<{ unique_id: string; reference_id: string | null }>('/calls', body))
+			.data;
 	}
 }

@@ -43,8 +43,14 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
 	const args = [path.join(REPO_ROOT, 'sandbox', 'cli.ts'), '--port', String(options.port)];
 	if (options.seedCalls !== undefined) args.push('--seed-calls', String(options.seedCalls));
 	args.push(...(options.extraArgs ?? []));
-	const proc = startLongRunning(tsx, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
-	const logStream = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+	const proc = startLongRunning(tsx, args, {
+		cwd: REPO_ROOT,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		env: process.env,
+	});
+	const logStream = options.logFile
+		? fs.createWriteStream(options.logFile, { flags: 'a' })
+		: undefined;
 	proc.child.stderr?.on('data', (chunk: Buffer) => logStream?.write(chunk));
 
 	const ready = await new Promise<ReadyLine>((resolve, reject) => {
@@ -59,7 +65,12 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
 			else resolve(line as ReadyLine);
 		};
 		const timer = setTimeout(
-			() => finish(new Error(`The sandbox did not print its ready line within ${options.timeoutMs ?? 30_000} ms.\n${stderr}`)),
+			() =>
+				finish(
+					new Error(
+						`The sandbox did not print its ready line within ${options.timeoutMs ?? 30_000} ms.\n${stderr}`,
+					),
+				),
 			options.timeoutMs ?? 30_000,
 		);
 		proc.child.stderr?.on('data', (chunk: Buffer) => {
@@ -77,14 +88,23 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
 			logStream?.write(buffered.slice(newline + 1));
 			try {
 				const parsed = JSON.parse(first) as ReadyLine;
-				if (!parsed.url || !parsed.api_key || !parsed.api_secret) throw new Error('missing url/api_key/api_secret');
+				if (!parsed.url || !parsed.api_key || !parsed.api_secret)
+					throw new Error('missing url/api_key/api_secret');
 				finish(undefined, parsed);
 			} catch (error) {
-				finish(new Error(`Unexpected first line from the sandbox (${(error as Error).message}): ${first}`));
+				finish(
+					new Error(
+						`Unexpected first line from the sandbox (${(error as Error).message}): ${first}`,
+					),
+				);
 			}
 		});
 		void proc.exited.then(({ code, signal }) =>
-			finish(new Error(`The sandbox exited before it was ready (code ${code}, signal ${signal}).\n${stderr}`)),
+			finish(
+				new Error(
+					`The sandbox exited before it was ready (code ${code}, signal ${signal}).\n${stderr}`,
+				),
+			),
 		);
 	}).catch(async (error: Error) => {
 		await proc.stop(2000);

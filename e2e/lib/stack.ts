@@ -15,7 +15,10 @@ import type { Runtime } from './runtime';
 import { startSandbox, type SandboxHandle } from './sandbox';
 
 /** The credential `npm start` and the tests create; example workflows should reference it by this id and name. */
-export const SANDBOX_CREDENTIAL = { id: 'AgVoiceSandbox01', name: 'Agentive Voice (sandbox)' } as const;
+export const SANDBOX_CREDENTIAL = {
+	id: 'AgVoiceSandbox01',
+	name: 'Agentive Voice (sandbox)',
+} as const;
 
 export const DEFAULT_OWNER: OwnerAccount = {
 	email: 'owner@agentive-voice.test',
@@ -68,21 +71,32 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		logFile: path.join(options.userFolder, 'sandbox.log'),
 	});
 	log(`Sandbox API on ${sandbox.url}`);
-	const n8n = new N8n({ runtime: options.runtime, userFolder: options.userFolder, port: options.n8nPort, env: options.n8nEnv });
+	const n8n = new N8n({
+		runtime: options.runtime,
+		userFolder: options.userFolder,
+		port: options.n8nPort,
+		env: options.n8nEnv,
+	});
 	const stop = async () => {
 		await n8n.stop();
 		await sandbox.stop();
 	};
 	try {
 		await installPackageIntoUserFolder(n8n.userFolder, options.packed);
-		log(`Installed ${options.packed.name}@${options.packed.version} into ${path.join(n8n.userFolder, '.n8n', 'nodes')}`);
+		log(
+			`Installed ${options.packed.name}@${options.packed.version} into ${path.join(n8n.userFolder, '.n8n', 'nodes')}`,
+		);
 
 		log(`Creating the credential "${SANDBOX_CREDENTIAL.name}" (n8n import:credentials)…`);
 		await n8n.importCredentials([
 			{
 				...SANDBOX_CREDENTIAL,
 				type: CREDENTIAL_TYPE,
-				data: { publishableKey: sandbox.apiKey, secretKey: sandbox.apiSecret, baseUrl: sandbox.url },
+				data: {
+					publishableKey: sandbox.apiKey,
+					secretKey: sandbox.apiSecret,
+					baseUrl: sandbox.url,
+				},
 			},
 			...(options.credentials ?? []),
 		]);
@@ -108,7 +122,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		await n8n.start();
 		const ownerStatus = await n8n.rest.ensureOwner(owner);
 		await assertPackageLoaded(n8n);
-		return { sandbox, n8n, owner, ownerStatus, importedWorkflows: workflows, skippedWorkflows: skipped, stop };
+		return {
+			sandbox,
+			n8n,
+			owner,
+			ownerStatus,
+			importedWorkflows: workflows,
+			skippedWorkflows: skipped,
+			stop,
+		};
 	} catch (error) {
 		await stop();
 		throw error;
@@ -118,11 +140,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 /** Our node types are registered and n8n logged no error about our package. */
 export async function assertPackageLoaded(n8n: N8n): Promise<void> {
 	const problems = packageLoadProblems(n8n.readLog());
-	if (problems.length > 0) throw new Error(`n8n reported problems loading ${PACKAGE_NAME}:\n${problems.join('\n')}`);
+	if (problems.length > 0)
+		throw new Error(`n8n reported problems loading ${PACKAGE_NAME}:\n${problems.join('\n')}`);
 	const names = new Set((await n8n.rest.nodeTypes()).map((type) => type.name));
 	const missing = Object.values(NODE_TYPES).filter((name) => !names.has(name));
 	if (missing.length === Object.values(NODE_TYPES).length) {
-		throw new Error(`n8n did not load any node of ${PACKAGE_NAME}. Last lines of ${n8n.logFile}:\n${n8n.logTail(30)}`);
+		throw new Error(
+			`n8n did not load any node of ${PACKAGE_NAME}. Last lines of ${n8n.logFile}:\n${n8n.logTail(30)}`,
+		);
 	}
 	if (missing.length > 0) {
 		log(`Warning: node type(s) not loaded by n8n: ${missing.join(', ')} (see ${n8n.logFile}).`);
@@ -154,13 +179,16 @@ export function loadExampleWorkflows(dir = EXAMPLES_DIR): WorkflowImport[] {
 		if (!Array.isArray(parsed.nodes) || typeof parsed.connections !== 'object') return []; // not a workflow
 		const relative = path.relative(dir, file);
 		const id = parsed.id ?? `ex${createHash('sha256').update(relative).digest('hex').slice(0, 14)}`;
-		return [{ ...(parsed as WorkflowImport), id, name: parsed.name ?? path.basename(file, '.json') }];
+		return [
+			{ ...(parsed as WorkflowImport), id, name: parsed.name ?? path.basename(file, '.json') },
+		];
 	});
 }
 
 /** Default persistent user folder for `npm start`: outside the repo (see assertNoStrayN8nWorkflow). */
 export function defaultUserFolder(): string {
-	if (process.env.AGENTIVE_N8N_USER_FOLDER) return path.resolve(process.env.AGENTIVE_N8N_USER_FOLDER);
+	if (process.env.AGENTIVE_N8N_USER_FOLDER)
+		return path.resolve(process.env.AGENTIVE_N8N_USER_FOLDER);
 	const dataHome = process.env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
 	return path.join(dataHome, 'n8n-nodes-agentive-voice', 'n8n-user');
 }

@@ -12,10 +12,20 @@
  * Nobody is really called by the sandbox: after Send Code, the reply points at the sandbox page that
  * shows the code (/__sandbox/otp/<request_id>).
  */
-import { conversationText, firstItem, lastUserText, pendingToolResult, toolResults } from './script';
+import {
+	conversationText,
+	firstItem,
+	lastUserText,
+	pendingToolResult,
+	toolResults,
+} from './script';
 import type { ModelRequest, Responder, Turn } from './types';
 
-export const DEMO_TOOLS = { send: 'Send_Code', verify: 'Verify_Code', status: 'Get_Call_Status' } as const;
+export const DEMO_TOOLS = {
+	send: 'Send_Code',
+	verify: 'Verify_Code',
+	status: 'Get_Call_Status',
+} as const;
 
 export interface DemoOptions {
 	/** The sandbox origin (http://127.0.0.1:8787), for the link to the code; read at each answer. */
@@ -31,7 +41,11 @@ function lastRequestId(request: ModelRequest): string | undefined {
 		.map((result) => firstItem(result)?.request_id)
 		.filter((id): id is string => typeof id === 'string');
 	if (sent.length > 0) return sent[sent.length - 1];
-	const found = [...conversationText(request.messages.filter((m) => m.role === 'assistant')).matchAll(REQUEST_ID)];
+	const found = [
+		...conversationText(request.messages.filter((m) => m.role === 'assistant')).matchAll(
+			REQUEST_ID,
+		),
+	];
 	return found.length > 0 ? found[found.length - 1][1] : undefined;
 }
 
@@ -54,22 +68,37 @@ function describeToolResult(request: ModelRequest, options: DemoOptions): Turn |
 	const error = typeof item.error === 'string' ? item.error : undefined;
 	switch (result.call.name) {
 		case DEMO_TOOLS.send: {
-			if (error) return { text: `I could not call that number. ${error}. Which Indian mobile number should I call?` };
+			if (error)
+				return {
+					text: `I could not call that number. ${error}. Which Indian mobile number should I call?`,
+				};
 			const requestId = String(item.request_id ?? item.unique_id ?? '');
 			const origin = options.sandboxOrigin?.();
-			const hint = origin ? `\n\n(Sandbox: nobody is really called. The code is shown at ${origin}/__sandbox/otp/${requestId})` : '';
+			const hint = origin
+				? `\n\n(Sandbox: nobody is really called. The code is shown at ${origin}/__sandbox/otp/${requestId})`
+				: '';
 			return {
 				text: `I have just called ${String(result.call.arguments.number)} and read out a code. Please type the code you heard. Request ID: ${requestId}.${hint}`,
 			};
 		}
 		case DEMO_TOOLS.verify: {
-			if (error) return { text: `I could not check that code. ${error}. Please type the digits you heard.` };
+			if (error)
+				return { text: `I could not check that code. ${error}. Please type the digits you heard.` };
 			if (item.verified === true) return { text: 'Thank you: the number is verified.' };
 			const left = typeof item.attempts_left === 'number' ? item.attempts_left : undefined;
-			if (left === 0 || item.reason === 'too_many_attempts' || item.reason === 'expired' || item.reason === 'already_used') {
-				return { text: `That code was not accepted (${String(item.reason)}). Send me the number again and I will call with a new code.` };
+			if (
+				left === 0 ||
+				item.reason === 'too_many_attempts' ||
+				item.reason === 'expired' ||
+				item.reason === 'already_used'
+			) {
+				return {
+					text: `That code was not accepted (${String(item.reason)}). Send me the number again and I will call with a new code.`,
+				};
 			}
-			return { text: `That code did not match (${String(item.reason)}). Attempts left: ${left ?? 'unknown'}. Please try again. Request ID: ${String(result.call.arguments.request_id)}.` };
+			return {
+				text: `That code did not match (${String(item.reason)}). Attempts left: ${left ?? 'unknown'}. Please try again. Request ID: ${String(result.call.arguments.request_id)}.`,
+			};
 		}
 		case DEMO_TOOLS.status: {
 			if (error) return { text: `I could not look the call up. ${error}.` };
@@ -91,7 +120,10 @@ export function demoResponder(options: DemoOptions = {}): Responder {
 		const requestId = lastRequestId(request);
 		const number = phoneNumberIn(said);
 		if (number) return call(DEMO_TOOLS.send, { number });
-		if (requestId && /\b(status|no call|not received|didn't get|did not get|happened)\b/i.test(said)) {
+		if (
+			requestId &&
+			/\b(status|no call|not received|didn't get|did not get|happened)\b/i.test(said)
+		) {
 			return call(DEMO_TOOLS.status, { request_id: requestId });
 		}
 		const code = /(?:^|\D)(\d{4,8})(?!\d)/.exec(said)?.[1];

@@ -2,7 +2,14 @@
  * Scripts for the scripted model: a list of steps answered in order, one per model request, and helpers
  * to read the conversation n8n sent (the user's last words, the results of the tools called so far).
  */
-import type { ConversationMessage, ModelRequest, Responder, ToolCall, ToolDefinition, Turn } from './types';
+import type {
+	ConversationMessage,
+	ModelRequest,
+	Responder,
+	ToolCall,
+	ToolDefinition,
+	Turn,
+} from './types';
 
 /** A fixed turn, or a callback that builds the turn from the request (and any state it reads). */
 export type Step = Turn | ((request: ModelRequest) => Turn | Promise<Turn>);
@@ -17,7 +24,9 @@ export function scripted(steps: Step[]): Responder & { remaining(): number } {
 	let next = 0;
 	const responder = async (request: ModelRequest): Promise<Turn> => {
 		if (next >= steps.length) {
-			throw new ScriptExhaustedError(`The script has ${steps.length} step(s) and all were used; request ${next + 1} has no answer.`);
+			throw new ScriptExhaustedError(
+				`The script has ${steps.length} step(s) and all were used; request ${next + 1} has no answer.`,
+			);
 		}
 		const step = steps[next++];
 		return typeof step === 'function' ? await step(request) : step;
@@ -55,9 +64,14 @@ export function toolResults(request: ModelRequest): ToolResult[] {
 	const calls = new Map<string, ToolCall>();
 	const results: ToolResult[] = [];
 	for (const message of request.messages) {
-		if (message.role === 'assistant') for (const call of message.toolCalls) calls.set(call.id, call);
+		if (message.role === 'assistant')
+			for (const call of message.toolCalls) calls.set(call.id, call);
 		if (message.role === 'tool') {
-			const call = calls.get(message.toolCallId) ?? { id: message.toolCallId, name: '(unknown)', arguments: {} };
+			const call = calls.get(message.toolCallId) ?? {
+				id: message.toolCallId,
+				name: '(unknown)',
+				arguments: {},
+			};
 			results.push({ call, content: message.content, json: parseJson(message.content) });
 		}
 	}
@@ -78,7 +92,9 @@ export function pendingToolResult(request: ModelRequest): ToolResult | undefined
 export function firstItem(result: ToolResult | undefined): Record<string, unknown> | undefined {
 	const json = result?.json;
 	const first = Array.isArray(json) ? json[0] : json;
-	return first !== null && typeof first === 'object' ? (first as Record<string, unknown>) : undefined;
+	return first !== null && typeof first === 'object'
+		? (first as Record<string, unknown>)
+		: undefined;
 }
 
 export function findTool(request: ModelRequest, name: string): ToolDefinition | undefined {

@@ -40,7 +40,9 @@ export interface ModelRequest {
 }
 
 /** What the model answers: calls to tools (n8n runs them and asks again), or the final text. */
-export type Turn = { text: string } | { toolCalls: Array<{ name: string; arguments: Record<string, unknown> }> };
+export type Turn =
+	| { text: string }
+	| { toolCalls: Array<{ name: string; arguments: Record<string, unknown> }> };
 
 /** Decides the next turn from the request; may read state elsewhere (e.g. the sandbox) first. */
 export type Responder = (request: ModelRequest, index: number) => Turn | Promise<Turn>;

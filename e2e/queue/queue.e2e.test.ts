@@ -16,13 +16,24 @@ import * as path from 'node:path';
 import { FormClient } from '../lib/forms';
 import { packedFromEnv } from '../lib/harness';
 import type { WorkflowImport } from '../lib/n8n';
-import { decodeExecutionData, nodeOutput, type ExecutionDetail, type N8nRest, type RunData } from '../lib/n8n-rest';
+import {
+	decodeExecutionData,
+	nodeOutput,
+	type ExecutionDetail,
+	type N8nRest,
+	type RunData,
+} from '../lib/n8n-rest';
 import { CREDENTIAL_TYPE, NODE_TYPES } from '../lib/paths';
 import { log, sleep } from '../lib/proc';
 import { archiveQueueLogs, startQueueStack, type QueueStack } from '../lib/queue-stack';
 import { ensureRuntime } from '../lib/runtime';
 import { SandboxControl } from '../lib/sandbox-control';
-import { archiveLogs, loadExampleWorkflows, SANDBOX_CREDENTIAL, tempUserFolder } from '../lib/stack';
+import {
+	archiveLogs,
+	loadExampleWorkflows,
+	SANDBOX_CREDENTIAL,
+	tempUserFolder,
+} from '../lib/stack';
 
 const LABEL = 'queue';
 const WORKERS = 2;
@@ -30,7 +41,9 @@ const OTP_ID = 'avExVoiceOtpForm';
 const FORM_PATH = 'agentive-voice-signup';
 const TRIGGER_ID = 'queueTriggerTest';
 const DOWNLOAD_ID = 'queueDownloadRec';
-const CREDENTIALS = { [CREDENTIAL_TYPE]: { id: SANDBOX_CREDENTIAL.id, name: SANDBOX_CREDENTIAL.name } };
+const CREDENTIALS = {
+	[CREDENTIAL_TYPE]: { id: SANDBOX_CREDENTIAL.id, name: SANDBOX_CREDENTIAL.name },
+};
 
 /** Manual Trigger → Wait 2 s (keeps the worker busy, so a second execution goes to the other) → Download Recording. */
 function downloadWorkflow(uniqueId: string): WorkflowImport {
@@ -38,8 +51,22 @@ function downloadWorkflow(uniqueId: string): WorkflowImport {
 		id: DOWNLOAD_ID,
 		name: 'queue e2e: Download Recording',
 		nodes: [
-			{ id: 'q-run', name: 'Run', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: 'q-wait', name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [220, 0], parameters: { amount: 2, unit: 'seconds' } },
+			{
+				id: 'q-run',
+				name: 'Run',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'q-wait',
+				name: 'Wait',
+				type: 'n8n-nodes-base.wait',
+				typeVersion: 1.1,
+				position: [220, 0],
+				parameters: { amount: 2, unit: 'seconds' },
+			},
 			{
 				id: 'q-download',
 				name: 'Download Recording',
@@ -69,10 +96,22 @@ const triggerWorkflow: WorkflowImport = {
 			type: NODE_TYPES.trigger,
 			typeVersion: 1,
 			position: [0, 0],
-			parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, events: ['completed', 'failed'], filters: {}, options: {} },
+			parameters: {
+				pollTimes: { item: [{ mode: 'everyMinute' }] },
+				events: ['completed', 'failed'],
+				filters: {},
+				options: {},
+			},
 			credentials: CREDENTIALS,
 		},
-		{ id: 'q-noop', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+		{
+			id: 'q-noop',
+			name: 'Done',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [220, 0],
+			parameters: {},
+		},
 	],
 	connections: { 'Finished calls': { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
 	settings: { executionOrder: 'v1' },
@@ -99,7 +138,10 @@ describe('queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 			n8nPort: 0,
 			sandboxPort: 0,
 			seedCalls: 5,
-			workflows: [...loadExampleWorkflows().filter((workflow) => workflow.id === OTP_ID), triggerWorkflow],
+			workflows: [
+				...loadExampleWorkflows().filter((workflow) => workflow.id === OTP_ID),
+				triggerWorkflow,
+			],
 			onStop: (stop) => {
 				stopStack = stop;
 			},
@@ -110,7 +152,8 @@ describe('queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ calls: [{ status: 'completed', duration_sec: 4 }] }),
 		});
-		recordedCall = ((await seeded.json()) as { data: Array<{ unique_id: string }> }).data[0].unique_id;
+		recordedCall = ((await seeded.json()) as { data: Array<{ unique_id: string }> }).data[0]
+			.unique_id;
 		await stack.main.importWorkflows([downloadWorkflow(recordedCall)]);
 		// Booting five n8n processes (CLI imports, main, two workers) takes minutes on a busy 2-core machine.
 	}, 20 * 60_000);
@@ -135,7 +178,11 @@ describe('queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 	async function runDownloads(count: number): Promise<ExecutionDetail[]> {
 		const ids = await Promise.all(
 			Array.from({ length: count }, async () => {
-				const started = await rest().request<{ executionId: string }>('POST', `/rest/workflows/${DOWNLOAD_ID}/run`, { triggerToStartFrom: { name: 'Run' } });
+				const started = await rest().request<{ executionId: string }>(
+					'POST',
+					`/rest/workflows/${DOWNLOAD_ID}/run`,
+					{ triggerToStartFrom: { name: 'Run' } },
+				);
 				return started.executionId;
 			}),
 		);
@@ -143,20 +190,44 @@ describe('queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 	}
 
 	/** Download Recording's output on a worker, and the file as the main serves it from the binary-data store. */
-	async function expectDownloadedOnWorker(execution: ExecutionDetail, idPrefix: string, expected: Buffer): Promise<void> {
+	async function expectDownloadedOnWorker(
+		execution: ExecutionDetail,
+		idPrefix: string,
+		expected: Buffer,
+	): Promise<void> {
 		const runData = decodeExecutionData(execution);
-		expect({ status: execution.status, error: runData.resultData.error?.message }).toEqual({ status: 'success', error: undefined });
+		expect({ status: execution.status, error: runData.resultData.error?.message }).toEqual({
+			status: 'success',
+			error: undefined,
+		});
 		expect(stack.workerOf(execution.id)).toBeDefined();
 		const [item] = nodeOutput(runData, 'Download Recording');
-		expect(item).toMatchObject({ unique_id: recordedCall, mime_type: 'audio/wav', size_bytes: expected.length, partial: false });
+		expect(item).toMatchObject({
+			unique_id: recordedCall,
+			mime_type: 'audio/wav',
+			size_bytes: expected.length,
+			partial: false,
+		});
 		const task = runData.resultData.runData['Download Recording'][0] as unknown as {
-			data: { main: Array<Array<{ binary?: Record<string, { id?: string; fileSize?: string; fileName?: string; mimeType?: string }> }>> };
+			data: {
+				main: Array<
+					Array<{
+						binary?: Record<
+							string,
+							{ id?: string; fileSize?: string; fileName?: string; mimeType?: string }
+						>;
+					}>
+				>;
+			};
 		};
 		const binary = task.data.main[0][0].binary?.data;
 		expect(binary?.mimeType).toBe('audio/wav');
 		expect(binary?.fileName).toBe(`${recordedCall}.wav`);
 		expect(binary?.id?.startsWith(idPrefix)).toBe(true);
-		const served = await rest().rawBinary('/rest/binary-data', { id: binary?.id, action: 'download' });
+		const served = await rest().rawBinary('/rest/binary-data', {
+			id: binary?.id,
+			action: 'download',
+		});
 		expect(served.status).toBe(200);
 		expect(served.data.equals(expected)).toBe(true);
 	}
@@ -165,7 +236,9 @@ describe('queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 		const expected = await recordingBytes();
 		const executions = await runDownloads(2);
 		const workers = executions.map((execution) => stack.workerOf(execution.id));
-		log(`e2e ${LABEL}: download executions ${executions.map((e, i) => `${e.id} on worker ${workers[i]}`).join(', ')}`);
+		log(
+			`e2e ${LABEL}: download executions ${executions.map((e, i) => `${e.id} on worker ${workers[i]}`).join(', ')}`,
+		);
 		expect([...workers].sort()).toEqual([1, 2]);
 		for (const execution of executions) {
 			expect(stack.main.readLog()).toContain(`Enqueued execution ${execution.id} (`);
@@ -194,28 +267,46 @@ describe('queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 			expect((await forms().submitPage(url, [code])).status).toBe(200);
 			expect(await forms().waitForNextPage(url)).toBe('form-waiting');
 			const done = await forms().getPage(url);
-			expect({ completion: done.completion, title: done.title }).toEqual({ completion: true, title: 'You are verified' });
+			expect({ completion: done.completion, title: done.title }).toEqual({
+				completion: true,
+				title: 'You are verified',
+			});
 			await forms().acknowledgeCompletion(url);
 			const finished = await rest().waitForExecution(executionId, 60_000);
 			expect(finished.status).toBe('success');
 			const runData: RunData = decodeExecutionData(finished);
-			expect(nodeOutput(runData, 'Verify Code')).toEqual([expect.objectContaining({ verified: true })]);
+			expect(nodeOutput(runData, 'Verify Code')).toEqual([
+				expect.objectContaining({ verified: true }),
+			]);
 
 			// Started on a worker and resumed on a worker after each form page (code page, completion page).
 			const workers = stack.workersOf(executionId);
 			log(`e2e ${LABEL}: OTP execution ${executionId} ran on worker(s) ${workers.join(', ')}`);
 			expect(workers.length).toBeGreaterThanOrEqual(1);
-			const starts = stack.workers.reduce((sum, worker) => sum + worker.readLog().split(`Worker started execution ${executionId} (`).length - 1, 0);
+			const starts = stack.workers.reduce(
+				(sum, worker) =>
+					sum + worker.readLog().split(`Worker started execution ${executionId} (`).length - 1,
+				0,
+			);
 			expect(starts).toBeGreaterThanOrEqual(3);
 			expect(stack.main.readLog()).toContain(`Enqueued execution ${executionId} (`);
 			expect(stack.main.readLog()).not.toContain(`Worker started execution ${executionId} (`);
 		});
 	});
 
-
 	async function placeFinishing(numbers: string[], tag: string): Promise<string[]> {
 		const ids: string[] = [];
-		for (const number of numbers) ids.push((await sandbox.placeCall({ type: 'audio_blast', number, audio_id: 12, reference_id: `${tag}-${number}` })).unique_id);
+		for (const number of numbers)
+			ids.push(
+				(
+					await sandbox.placeCall({
+						type: 'audio_blast',
+						number,
+						audio_id: 12,
+						reference_id: `${tag}-${number}`,
+					})
+				).unique_id,
+			);
 		await sandbox.advanceClock(60_000);
 		return ids;
 	}
@@ -227,7 +318,10 @@ describe('queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 		await sandbox.untilPollDone(0, 60_000);
 
 		// Between the baseline and the next poll: …01 completed, …03 busy (failed), …05 failed.
-		const first = await placeFinishing(['9000000001', '9000000003', '9000000005'], 'before-restart');
+		const first = await placeFinishing(
+			['9000000001', '9000000003', '9000000005'],
+			'before-restart',
+		);
 		await rest().waitForExecutions(TRIGGER_ID, 1, 140_000);
 
 		// The main goes down; calls finish while it is down; it comes back and its pollers start again.
@@ -246,10 +340,19 @@ describe('queue mode: main + 2 workers, Redis, PostgreSQL', () => {
 		const emitted: string[] = [];
 		for (const summary of executions) {
 			const execution = await rest().getExecution(summary.id);
-			emitted.push(...nodeOutput(decodeExecutionData(execution), 'Finished calls').map((call) => call.unique_id as string));
-			expect({ id: summary.id, onWorker: stack.workerOf(summary.id) !== undefined }).toEqual({ id: summary.id, onWorker: true });
+			emitted.push(
+				...nodeOutput(decodeExecutionData(execution), 'Finished calls').map(
+					(call) => call.unique_id as string,
+				),
+			);
+			expect({ id: summary.id, onWorker: stack.workerOf(summary.id) !== undefined }).toEqual({
+				id: summary.id,
+				onWorker: true,
+			});
 		}
-		log(`e2e ${LABEL}: trigger executions ${executions.map((e) => `${e.id} on worker ${stack.workerOf(e.id)}`).join(', ')}`);
+		log(
+			`e2e ${LABEL}: trigger executions ${executions.map((e) => `${e.id} on worker ${stack.workerOf(e.id)}`).join(', ')}`,
+		);
 		const expected = [...first, ...second];
 		expect(emitted.filter((id) => expected.includes(id)).sort()).toEqual([...expected].sort());
 		expect(new Set(emitted).size).toBe(emitted.length);

@@ -49,10 +49,20 @@ describe('n8n Retry of a failed execution never dials a customer twice', () => {
 	const started = Date.now();
 
 	beforeAll(async () => {
-		stack = await bootSuiteStack(LABEL, { workflows: retryWorkflows(SANDBOX_CREDENTIAL, false), seedCalls: 0 });
+		stack = await bootSuiteStack(LABEL, {
+			workflows: retryWorkflows(SANDBOX_CREDENTIAL, false),
+			seedCalls: 0,
+		});
 		const rest = stack.n8n.rest;
-		await activateAll(rest, retryWorkflows(SANDBOX_CREDENTIAL, false).map((workflow) => workflow.id as string));
-		ctx = { rest, baseUrl: stack.n8n.baseUrl, sandbox: new RetrySandbox(`${stack.sandbox.origin}/__sandbox`) };
+		await activateAll(
+			rest,
+			retryWorkflows(SANDBOX_CREDENTIAL, false).map((workflow) => workflow.id as string),
+		);
+		ctx = {
+			rest,
+			baseUrl: stack.n8n.baseUrl,
+			sandbox: new RetrySandbox(`${stack.sandbox.origin}/__sandbox`),
+		};
 	}, 600_000); // n8n's start-up alone took 3 minutes on the loaded 2-core machine
 
 	afterAll(async () => {
@@ -60,7 +70,11 @@ describe('n8n Retry of a failed execution never dials a customer twice', () => {
 		log(`e2e ${LABEL}: suite took ${Math.round((Date.now() - started) / 1000)} s`);
 	});
 
-	const variants = allVariants().map((variant, index) => ({ name: variantName(variant), variant, series: index + 1 }));
+	const variants = allVariants().map((variant, index) => ({
+		name: variantName(variant),
+		variant,
+		series: index + 1,
+	}));
 
 	it.each(variants)('$name', async ({ name, variant, series }) => {
 		const run = await runVariant(ctx, variant, series);
@@ -69,7 +83,11 @@ describe('n8n Retry of a failed execution never dials a customer twice', () => {
 		log(`e2e ${LABEL}:   ${variantDetail(run)}`);
 
 		// The scenario itself: the first execution failed at item 31, after the 30 calls before it.
-		expect({ status: m.firstStatus, calls: m.callsBeforeRetry, numbers: run.beforeRetry.size }).toEqual({ status: 'error', calls: FAILING_ITEM - 1, numbers: FAILING_ITEM - 1 });
+		expect({
+			status: m.firstStatus,
+			calls: m.callsBeforeRetry,
+			numbers: run.beforeRetry.size,
+		}).toEqual({ status: 'error', calls: FAILING_ITEM - 1, numbers: FAILING_ITEM - 1 });
 		expect(run.retry.retryOf).toBe(run.first.executionId);
 		expect(run.retry.mode).toBe('retry');
 		const note = run.retry.workflowNodes.find((node) => node.name === RETRY_NODE_NAME)?.notes;
@@ -77,7 +95,12 @@ describe('n8n Retry of a failed execution never dials a customer twice', () => {
 		else expect(note).toBeUndefined();
 
 		// The promise.
-		expect({ called: m.called, duplicates: m.duplicates, outputItems: m.outputItems, retry: m.retryStatus }).toEqual({
+		expect({
+			called: m.called,
+			duplicates: m.duplicates,
+			outputItems: m.outputItems,
+			retry: m.retryStatus,
+		}).toEqual({
 			called: RETRY_N,
 			duplicates: 0,
 			outputItems: RETRY_N,
@@ -118,7 +141,7 @@ describe('n8n Retry of a failed execution never dials a customer twice', () => {
 		expect(items.filter((item) => firstIds.has(item.unique_id))).toEqual([]);
 	});
 
-	it('a second blast with the same own Reference IDs, retried, does not take the first blast\'s calls for its own', async () => {
+	it("a second blast with the same own Reference IDs, retried, does not take the first blast's calls for its own", async () => {
 		// The first blast: the same numbers and Reference IDs, finished 2.5 minutes ago, just outside the
 		// 2-minute margin of the rule (docs/assumptions.md). Seeded, because the sandbox's clock must stay
 		// the host's: the node maps its window onto the API's clock with the Date header.
@@ -127,17 +150,35 @@ describe('n8n Retry of a failed execution never dials a customer twice', () => {
 		await ctx.sandbox.reset();
 		const endedAt = Date.now() - 150_000;
 		const seeded = await ctx.sandbox.seed(
-			numbers.map((number, index) => ({ number, reference_id: `promo-${index + 1}`, created_at: endedAt - (RETRY_N - index) * 200, status: 'completed', direction: 'outbound', duration_sec: 20 })),
+			numbers.map((number, index) => ({
+				number,
+				reference_id: `promo-${index + 1}`,
+				created_at: endedAt - (RETRY_N - index) * 200,
+				status: 'completed',
+				direction: 'outbound',
+				duration_sec: 20,
+			})),
 		);
 		const callsOfA = new Set(seeded.map((call) => call.unique_id));
 		expect(callsOfA.size).toBe(RETRY_N);
 		// Item 31's customer called in 10 s ago. Without a later call, B's own lookup after its failed
 		// placement (same Reference ID, same number) would take A's call for item 31 (the documented
 		// residual risk of reused Reference IDs), and B would not fail at all.
-		await ctx.sandbox.seed([{ number: numbers[FAILING_ITEM - 1], direction: 'inbound', created_at: Date.now() - 10_000, status: 'completed', duration_sec: 30 }]);
+		await ctx.sandbox.seed([
+			{
+				number: numbers[FAILING_ITEM - 1],
+				direction: 'inbound',
+				created_at: Date.now() - 10_000,
+				status: 'completed',
+				duration_sec: 30,
+			},
+		]);
 
 		await ctx.sandbox.failNumber(numbers[FAILING_ITEM - 1], 3);
-		const blastB = await startBlast(ctx.rest, ctx.baseUrl, workflowId, { numbers, refPrefix: 'promo' });
+		const blastB = await startBlast(ctx.rest, ctx.baseUrl, workflowId, {
+			numbers,
+			refPrefix: 'promo',
+		});
 		await ctx.sandbox.clearFaults();
 		expect(blastB.status).toBe('error');
 		const beforeRetry = perNumberCalls(await ctx.sandbox.calls(), numbers);
@@ -147,7 +188,9 @@ describe('n8n Retry of a failed execution never dials a customer twice', () => {
 		const afterRetry = perNumberCalls(await ctx.sandbox.calls(), numbers);
 		const items = lastRunItems(retry.runData);
 		expect(items).toHaveLength(RETRY_N);
-		expect(items.flatMap((item, index) => (item[MARKER_FIELD] === true ? [index] : []))).toEqual(BEFORE);
+		expect(items.flatMap((item, index) => (item[MARKER_FIELD] === true ? [index] : []))).toEqual(
+			BEFORE,
+		);
 		numbers.forEach((number, index) => {
 			const list = afterRetry.get(numberKey(number)) ?? [];
 			// One call from the first blast, one from the second (placed before or by the retry), never a third.
@@ -155,8 +198,12 @@ describe('n8n Retry of a failed execution never dials a customer twice', () => {
 			const ofB = list.filter((call) => !callsOfA.has(call.unique_id));
 			expect(ofB).toHaveLength(1);
 			expect(items[index].unique_id).toBe(ofB[0].unique_id);
-			const placedBefore = (beforeRetry.get(numberKey(number)) ?? []).filter((call) => !callsOfA.has(call.unique_id));
-			expect(placedBefore.map((call) => call.unique_id)).toEqual(index < FAILING_ITEM - 1 ? [ofB[0].unique_id] : []);
+			const placedBefore = (beforeRetry.get(numberKey(number)) ?? []).filter(
+				(call) => !callsOfA.has(call.unique_id),
+			);
+			expect(placedBefore.map((call) => call.unique_id)).toEqual(
+				index < FAILING_ITEM - 1 ? [ofB[0].unique_id] : [],
+			);
 		});
 	});
 });
