@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { freePort, N8n, type WorkflowImport } from './n8n';
 import type { OwnerAccount } from './n8n-rest';
-import { installPackageIntoUserFolder, type PackedPackage } from './package';
+import { installPackageIntoUserFolder } from './package';
 import { CREDENTIAL_TYPE, WORK_DIR } from './paths';
 import { formatDuration, log } from './proc';
 import {
@@ -31,40 +31,24 @@ import {
 	type PostgresHandle,
 	type ServiceHandle,
 } from './queue-services';
-import type { Runtime } from './runtime';
 import { startSandbox, type SandboxHandle } from './sandbox';
 import {
 	assertPackageLoaded,
 	DEFAULT_OWNER,
 	packageLoadProblems,
 	SANDBOX_CREDENTIAL,
+	type StackOptions,
 } from './stack';
 
 export type BinaryDataMode = 'database' | 'filesystem';
 
-export interface QueueStackOptions {
-	runtime: Runtime;
-	packed: PackedPackage;
-	/** Shared by the main and the workers (n8n keeps everything in <userFolder>/.n8n). */
-	userFolder: string;
+/** The regular stack's options (e2e/lib/stack.ts), for a main plus `workers` processes. */
+export interface QueueStackOptions extends Omit<StackOptions, 'credentials'> {
 	workers: number;
 	/** Jobs each worker runs at once (n8n's default is 10). */
 	concurrency?: number;
-	/** 0 = free port. */
-	n8nPort: number;
-	/** 0 = free port. */
-	sandboxPort: number;
-	seedCalls?: number;
-	sandboxArgs?: string[];
-	owner?: OwnerAccount;
-	/** Imported (upsert by id) before the main starts; those with `active: true` are published. */
-	workflows?: WorkflowImport[];
-	/** Import only workflows whose id is not in the database yet. */
-	keepExistingWorkflows?: boolean;
 	/** N8N_DEFAULT_BINARY_DATA_MODE; undefined = n8n's queue-mode default (database). */
 	binaryDataMode?: BinaryDataMode;
-	/** Extra environment for every n8n process. */
-	n8nEnv?: Record<string, string>;
 	/** Redis and PostgreSQL data; default <userFolder>/queue. */
 	servicesDir?: string;
 	/** Called as soon as there is something to stop, so an interrupt during start-up can stop it. */
