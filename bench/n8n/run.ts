@@ -13,7 +13,8 @@
  *
  * Options: --quick (150 items, fewer overhead rounds), --skip-build (use the existing dist/),
  * --routes=node,http,httpBatching,httpRetry  --modes=solo,shared  --no-overhead  --only-overhead
- * --overhead-rounds=N (default 3). --only=retry runs only n8n's Retry scenario instead (bench/n8n/retry.ts).
+ * --overhead-rounds=N (default 3). --only=retry runs only n8n's Retry scenario instead (bench/n8n/retry.ts);
+ * --only=crash the crash-and-restart scenario (bench/n8n/crash.ts).
  * BENCH_KEEP=1 keeps the temporary n8n user folder. A script, not a test: it asserts nothing about speed.
  */
 import * as fs from 'node:fs';
@@ -26,6 +27,7 @@ import { ensureRuntime } from '../../e2e/lib/runtime';
 import { executeWorkflow, type ExecutionResult } from './execute';
 import { measureRun, numberKey, type RateLimit, type RunMeasure } from './metrics';
 import { runRetryBench } from './retry';
+import { runCrashBench } from './crash';
 import { buildAndPackPrivately, type PrivatePack } from './pack';
 import {
 	requestLog,
@@ -316,6 +318,12 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	const runtime = await ensureRuntime();
 	state.pack = await buildAndPackPrivately({ skipBuild: args['skip-build'] });
+	if (args.only === 'crash')
+		return await runCrashBench({
+			runtime,
+			packed: state.pack,
+			onStop: (stop) => (state.stop = stop),
+		});
 	if (args.only !== undefined) {
 		if (args.only !== 'retry') throw new Error(`Unknown --only=${args.only} (known: retry).`);
 		return await runRetryBench({
