@@ -6,6 +6,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxCore } from './core';
 import { INVALID_NUMBER, normaliseNumber } from './domain/numbers';
 import { verificationStatus, type OtpRequest } from './domain/otp';
+import {
+	MAX_SCRIPT_LENGTH,
+	SCRIPTED_OUTCOMES,
+	isScriptedOutcome,
+	type ScriptedOutcome,
+} from './domain/outcomeScripts';
 import { SeedError } from './domain/seed';
 import { formatIst } from './domain/time';
 import { otpCallFailed } from './domain/verification';
@@ -39,6 +45,9 @@ export const CONTROL_ROUTES = [
 	'POST /__sandbox/reset',
 	'GET /__sandbox/log',
 	'DELETE /__sandbox/log',
+	'GET /__sandbox/outcomes',
+	'POST /__sandbox/outcomes {"number", "outcomes": ["no_answer", "answered", …]}',
+	'DELETE /__sandbox/outcomes',
 ];
 
 export async function handleControl(
@@ -113,6 +122,16 @@ function route(
 		case 'DELETE /log':
 			core.clearLog();
 			return jsonResponse(200, { data: [] });
+		case 'GET /outcomes':
+			return jsonResponse(200, { data: core.outcomeScripts() });
+		case 'POST /outcomes': {
+			const { number, outcomes } = outcomeScript(body);
+			core.scriptOutcomes(number, outcomes);
+			return jsonResponse(200, { data: core.outcomeScripts() });
+		}
+		case 'DELETE /outcomes':
+			core.clearOutcomeScripts();
+			return jsonResponse(200, { data: [] });
 	}
 	const otp = /^\/otp\/([^/]+)$/.exec(path);
 	if (method === 'GET' && otp) return otpState(core, decode(otp[1]));
@@ -142,6 +161,33 @@ function faultSpec(body: unknown): FaultSpec {
 	if (spec.path_regex !== undefined) spec.pathRegex = spec.path_regex;
 	delete spec.path_regex;
 	return spec as unknown as FaultSpec;
+}
+
+function outcomeScript(body: unknown): { number: string; outcomes: ScriptedOutcome[] } {
+	const choices = SCRIPTED_OUTCOMES.join(', ');
+	if (!isPlainObject(body))
+		throw new ControlError(
+			400,
+			`Send a JSON object: {"number": "9812345678", "outcomes": [one or more of ${choices}]}.`,
+		);
+	if (normaliseNumber(body.number) === null)
+		throw new ControlError(
+			400,
+			`number: ${INVALID_NUMBER} Use 9812345678, 919812345678 or +919812345678.`,
+		);
+	const outcomes = body.outcomes;
+	if (!Array.isArray(outcomes) || outcomes.length > MAX_SCRIPT_LENGTH)
+		throw new ControlError(
+			400,
+			`outcomes must be a list of at most ${MAX_SCRIPT_LENGTH} outcomes, each one of ${choices}.`,
+		);
+	const wrong = outcomes.findIndex((outcome) => !isScriptedOutcome(outcome));
+	if (wrong !== -1)
+		throw new ControlError(
+			400,
+			`outcomes[${wrong}]: ${JSON.stringify(outcomes[wrong])} is not one of ${choices}.`,
+		);
+	return { number: body.number as string, outcomes: outcomes as ScriptedOutcome[] };
 }
 
 function seedSpecs(body: unknown): number | SeedCallSpec[] {

@@ -1,6 +1,8 @@
 /** The sandbox's state and its in-process controls: one instance per running sandbox. */
 import { createClock, type Clock } from './clock';
 import { toPublicCall } from './domain/callRecord';
+import { nationalDigits } from './domain/numbers';
+import type { ScriptState, ScriptedOutcome } from './domain/outcomeScripts';
 import { FixedWindowLimiter } from './domain/rateWindow';
 import { seedCalls } from './domain/seed';
 import { SandboxStore, type Account } from './domain/store';
@@ -97,6 +99,20 @@ export class SandboxCore implements SandboxControl {
 		return seedCalls(this.store, this.mainAccount(), specs, now).map((call) =>
 			toPublicCall(call, now),
 		);
+	}
+
+	scriptOutcomes(number: string, outcomes: ScriptedOutcome[]): void {
+		const digits = nationalDigits(number);
+		if (digits === null) throw new Error(`Not a mobile number in a documented form: ${number}`);
+		this.mainAccount().outcomeScripts.set(digits, outcomes);
+	}
+
+	outcomeScripts(): ScriptState[] {
+		return this.mainAccount().outcomeScripts.list();
+	}
+
+	clearOutcomeScripts(): void {
+		this.mainAccount().outcomeScripts.clear();
 	}
 
 	calls(): PublicCall[] {

@@ -19,12 +19,15 @@ export type {
 	RateLimitOptions,
 	RunningSandbox,
 	SandboxControl,
+	ScriptState,
+	ScriptedOutcome,
 	SandboxOptions,
 	SeedCallSpec,
 } from './types';
 export { API_BASE, CONTROL_PREFIX } from './server';
 export { DEFAULT_OTP_NUMBER_LIMIT, DEFAULT_RATE_LIMIT } from './core';
 export { TIMINGS } from './domain/lifecycle';
+export { SCRIPTED_OUTCOMES } from './domain/outcomeScripts';
 export * from './fixtures';
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
@@ -63,5 +66,8 @@ function controlOf(core: SandboxCore): SandboxControl {
 		otp: (requestId) => core.otp(requestId),
 		seedCalls: (specs) => core.seedCalls(specs),
 		calls: () => core.calls(),
+		scriptOutcomes: (number, outcomes) => core.scriptOutcomes(number, outcomes),
+		outcomeScripts: () => core.outcomeScripts(),
+		clearOutcomeScripts: () => core.clearOutcomeScripts(),
 	};
 }

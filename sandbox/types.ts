@@ -1,7 +1,8 @@
 /** Public, stable types of the sandbox's in-process API. Re-exported by sandbox/index.ts. */
 import type { ClockOptions } from './clock';
+import type { ScriptState, ScriptedOutcome } from './domain/outcomeScripts';
 
-export type { ClockOptions };
+export type { ClockOptions, ScriptState, ScriptedOutcome };
 
 export interface RateLimitOptions {
 	limit: number;
@@ -50,6 +51,15 @@ export interface SandboxControl {
 	seedCalls(specs: number | SeedCallSpec[]): PublicCall[];
 	/** Every call of the main demo account, public shape, most recent first. */
 	calls(): PublicCall[];
+	/**
+	 * The next calls to `number` (any documented form) end as listed, one outcome per call, then the
+	 * number is back to its usual outcome. Replaces the number's previous script; [] removes it.
+	 * Demo account only; cleared by reset().
+	 */
+	scriptOutcomes(number: string, outcomes: ScriptedOutcome[]): void;
+	/** Scripts set since the last reset (used-up ones too), with how many calls each has ended. */
+	outcomeScripts(): ScriptState[];
+	clearOutcomeScripts(): void;
 }
 
 export type FaultKind = 'status500' | 'status503' | 'reset' | 'hang' | 'html' | 'drop-response';

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CallRecord, CallType } from './callRecord';
 import { outcomeFor } from './lifecycle';
+import { scriptedOutcome } from './outcomeScripts';
 import { formatIst } from './time';
 import type { Account, SandboxStore } from './store';
 
@@ -22,14 +23,21 @@ export interface PlaceCallInput {
 /** ₹ per started minute of talk time, charged when an answered call ends. */
 export const RATE_PER_MINUTE_INR = 0.5;
 
-/** Creates a live call whose progress follows the recipient number's outcome, or 'placement-error' (nothing is created). */
+/**
+ * Creates a live call whose progress follows the recipient number's outcome, or 'placement-error'
+ * (nothing is created). A scripted outcome for the number (see outcomeScripts.ts) comes first.
+ */
 export function placeCall(
 	store: SandboxStore,
 	account: Account,
 	input: PlaceCallInput,
 	now: number,
 ): CallRecord | 'placement-error' {
-	const outcome = outcomeFor(input.nationalNumber);
+	const scripted = account.outcomeScripts.take(input.nationalNumber);
+	const outcome =
+		scripted === undefined
+			? outcomeFor(input.nationalNumber)
+			: scriptedOutcome(scripted, input.nationalNumber);
 	if (outcome === 'placement-error') return 'placement-error';
 	const isRun = input.id === undefined;
 	const run = isRun ? store.nextRun() : null;

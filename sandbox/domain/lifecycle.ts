@@ -74,7 +74,7 @@ export function defaultDurationSec(nationalDigits: string): number {
 	return 10 + (Number(nationalDigits.slice(-4)) % 50);
 }
 
-const answered = (durationSec: number, hasRecording = true): Outcome => ({
+export const answeredOutcome = (durationSec: number, hasRecording = true): Outcome => ({
 	hasRecording,
 	timeline: (t) =>
 		makeTimeline(
@@ -87,7 +87,7 @@ const answered = (durationSec: number, hasRecording = true): Outcome => ({
 		),
 });
 
-const unanswered = (
+export const unansweredOutcome = (
 	final: 'missed' | 'failed',
 	endReason: EndReason,
 	endAfterMs: number,
@@ -102,25 +102,25 @@ const unanswered = (
 export function outcomeFor(nationalDigits: string): Outcome | 'placement-error' {
 	switch (nationalDigits) {
 		case MAGIC_NUMBERS.answered:
-			return answered(30);
+			return answeredOutcome(30);
 		case MAGIC_NUMBERS.noAnswer:
-			return unanswered('missed', 'no_answer', TIMINGS.noAnswerAfterMs);
+			return unansweredOutcome('missed', 'no_answer', TIMINGS.noAnswerAfterMs);
 		case MAGIC_NUMBERS.busy:
-			return unanswered('failed', 'busy', TIMINGS.busyAfterMs);
+			return unansweredOutcome('failed', 'busy', TIMINGS.busyAfterMs);
 		case MAGIC_NUMBERS.rejected:
-			return unanswered('failed', 'rejected', TIMINGS.rejectedAfterMs);
+			return unansweredOutcome('failed', 'rejected', TIMINGS.rejectedAfterMs);
 		case MAGIC_NUMBERS.failed:
-			return unanswered('failed', 'failed', TIMINGS.failedAfterMs, false);
+			return unansweredOutcome('failed', 'failed', TIMINGS.failedAfterMs, false);
 		case MAGIC_NUMBERS.placementError:
 			return 'placement-error';
 		case MAGIC_NUMBERS.noRecording:
-			return answered(20, false);
+			return answeredOutcome(20, false);
 		case MAGIC_NUMBERS.longCall:
-			return answered(300);
+			return answeredOutcome(300);
 		case MAGIC_NUMBERS.canceled:
-			return unanswered('failed', 'canceled', TIMINGS.canceledAfterMs);
+			return unansweredOutcome('failed', 'canceled', TIMINGS.canceledAfterMs);
 		default:
-			return answered(defaultDurationSec(nationalDigits));
+			return answeredOutcome(defaultDurationSec(nationalDigits));
 	}
 }
 

@@ -6,6 +6,7 @@ import { ACCOUNTS, type AccountFixture, type AudioClip, type CampaignFixture } f
 import { CallBook } from './callBook';
 import { callerIdKey } from './numbers';
 import type { OtpRequest } from './otp';
+import { OutcomeScripts } from './outcomeScripts';
 
 export interface Account {
 	fixture: AccountFixture;
@@ -17,6 +18,8 @@ export interface Account {
 	calls: CallBook;
 	/** OTP requests of this account by number, oldest first. */
 	otpByNumber: Map<string, OtpRequest[]>;
+	/** Scripted outcomes of the next calls to a number (POST /__sandbox/outcomes). */
+	outcomeScripts: OutcomeScripts;
 }
 
 /** The first run number handed out; unique_id run_5001, run_5002, … */
@@ -98,5 +101,6 @@ function buildAccount(fixture: AccountFixture): Account {
 		campaigns: new Map(fixture.campaigns.map((campaign) => [campaign.id, campaign])),
 		calls: new CallBook(),
 		otpByNumber: new Map(),
+		outcomeScripts: new OutcomeScripts(),
 	};
 }
