@@ -14,7 +14,8 @@
  * Options: --quick (150 items, fewer overhead rounds), --skip-build (use the existing dist/),
  * --routes=node,http,httpBatching,httpRetry  --modes=solo,shared  --no-overhead  --only-overhead
  * --overhead-rounds=N (default 3). --only=retry runs only n8n's Retry scenario instead (bench/n8n/retry.ts);
- * --only=crash the crash-and-restart scenario (bench/n8n/crash.ts).
+ * --only=crash the crash-and-restart scenario (bench/n8n/crash.ts); --only=retry-on-fail the node's
+ * Settings › Retry On Fail scenario (bench/n8n/retry-on-fail.ts).
  * BENCH_KEEP=1 keeps the temporary n8n user folder. A script, not a test: it asserts nothing about speed.
  */
 import * as fs from 'node:fs';
@@ -28,6 +29,7 @@ import { executeWorkflow, type ExecutionResult } from './execute';
 import { measureRun, numberKey, type RateLimit, type RunMeasure } from './metrics';
 import { runRetryBench } from './retry';
 import { runCrashBench } from './crash';
+import { runRetryOnFailBench } from './retry-on-fail';
 import { buildAndPackPrivately, type PrivatePack } from './pack';
 import {
 	requestLog,
@@ -324,8 +326,16 @@ async function main(): Promise<void> {
 			packed: state.pack,
 			onStop: (stop) => (state.stop = stop),
 		});
+	if (args.only === 'retry-on-fail')
+		return await runRetryOnFailBench({
+			runtime,
+			packed: state.pack,
+			rate: RATE,
+			onStop: (stop) => (state.stop = stop),
+		});
 	if (args.only !== undefined) {
-		if (args.only !== 'retry') throw new Error(`Unknown --only=${args.only} (known: retry).`);
+		if (args.only !== 'retry')
+			throw new Error(`Unknown --only=${args.only} (known: retry, retry-on-fail, crash).`);
 		return await runRetryBench({
 			runtime,
 			packed: state.pack,
