@@ -272,8 +272,12 @@ export class N8n {
 		}
 	}
 
-	/** `n8n start` (or `n8n worker`); resolves once the REST API answers and the editor is up (a worker: once it takes jobs). */
-	async start(options: { timeoutMs?: number } = {}): Promise<void> {
+	/**
+	 * `n8n start` (or `n8n worker`); resolves once the REST API answers and the editor is up (a worker: once
+	 * it takes jobs). `env` adds to this instance's environment for this start only (e.g. a restart on the
+	 * same user folder with another setting).
+	 */
+	async start(options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<void> {
 		if (this.running) throw new Error('n8n is already running.');
 		if (!this.port) this.port = await freePort();
 		else if (!(await isPortFree(this.port))) {
@@ -300,7 +304,7 @@ export class N8n {
 			[this.options.runtime.n8nBin, ...command],
 			{
 				cwd: this.userFolder,
-				env: this.env(),
+				env: this.env(options.env),
 				stdio: ['ignore', out, out],
 			},
 		);
@@ -350,6 +354,37 @@ export class N8n {
 	/** Resolves when the running n8n process exits (immediately if none runs). */
 	async exited(): Promise<void> {
 		if (this.proc) await this.proc.exited;
+	}
+
+	/**
+	 * Send `signal` to the n8n process itself (by the pid this harness started, not its group), as an
+	 * out-of-memory kill (SIGKILL) or `docker restart` (SIGTERM) does, and wait up to `timeoutMs` for it to
+	 * exit (then SIGKILL). Whatever is left of its process group (the task runner) is killed afterwards.
+	 * Resolves with how it exited and how long that took. start() may be called again (same user folder,
+	 * same port).
+	 */
+	async kill(
+		signal: NodeJS.Signals,
+		timeoutMs = 120_000,
+	): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
+		const proc = this.proc;
+		const pid = this.pid;
+		if (!proc || pid === undefined) throw new Error('n8n is not running.');
+		const sent = Date.now();
+		process.kill(pid, signal);
+		const timer = new Promise<'timeout'>((resolve) =>
+			setTimeout(() => resolve('timeout'), timeoutMs).unref(),
+		);
+		if ((await Promise.race([proc.exited, timer])) === 'timeout') {
+			log(
+				`n8n (pid ${pid}) did not exit within ${formatDuration(timeoutMs)} of ${signal}; killing it.`,
+			);
+			process.kill(pid, 'SIGKILL');
+		}
+		const exit = await proc.exited;
+		const ms = Date.now() - sent;
+		await this.stop();
+		return { ...exit, ms };
 	}
 
 	/** SIGTERM, wait for n8n's graceful shutdown, then kill whatever is left of its process group. */
