@@ -11,6 +11,9 @@
  *   execution succeeds (n8n 2.41.1 hands a tool node's error message to the model as its result);
  * - the tool definitions n8n sent name our operations and describe their parameters;
  * - the demo model `npm start` runs verifies in two turns too;
+ * - Send Code called twice for one number in one turn (two tool calls in one model response, and in two
+ *   consecutive responses): the sandbox gets one verification call, and the second tool result is the
+ *   first request (same request_id, `sentEarlierInExecution: true`) (issue 17);
  * - the sandbox's secret key appears in none of the requests the model server received.
  */
 import * as http from 'node:http';
@@ -419,6 +422,76 @@ describe('the Agentive Voice node as a tool of a real n8n AI Agent', () => {
 		expect([apiCalls(log, '/otp/send').length, apiCalls(log, '/otp/verify').length]).toEqual([
 			1, 1,
 		]);
+	});
+
+	/**
+	 * Issue 17, row 3: the model calls Send Code twice for one number in one chat turn (one execution)
+	 * while the first code is pending. The person must get one call and hear one code: the second tool
+	 * result is the first request, marked `sentEarlierInExecution`, and the sandbox sees one /otp/send.
+	 */
+	async function expectOneCodeForTwoSends(
+		sends: Array<{ tool: string; args: Record<string, unknown>; result: unknown }>,
+		number: string,
+	): Promise<void> {
+		expect(sends.map((entry) => entry.tool)).toEqual(['Send_Code', 'Send_Code']);
+		const [a, b] = sends.map((entry) => (entry.result as Array<Record<string, unknown>>)[0]);
+		// Exactly one of the two results is the reused one (n8n runs parallel calls one after the other).
+		const [sent, reused] = a.sentEarlierInExecution === true ? [b, a] : [a, b];
+		expect(sent).toEqual(
+			expect.objectContaining({ status: 'success', request_id: expect.any(String) }),
+		);
+		expect(sent.sentEarlierInExecution).not.toBe(true);
+		expect(reused).toEqual(
+			expect.objectContaining({ request_id: sent.request_id, sentEarlierInExecution: true }),
+		);
+		const log = await sandbox.log();
+		expect(apiCalls(log, '/otp/send').map((entry) => entry.body)).toEqual([
+			expect.objectContaining({ number }),
+		]);
+		const otp = await sandbox.otp(String(sent.request_id));
+		expect({ number: otp.number, status: otp.status }).toEqual({ number, status: 'pending' });
+	}
+
+	it('Send Code called twice for one number in one model response: one verification call, the second result is the first request', async () => {
+		const { chat, script } = await newConversation([
+			// Two parallel tool calls in one response, the number in two forms.
+			{
+				toolCalls: [
+					{ name: 'Send_Code', arguments: { number: '98123 45622' } },
+					{ name: 'Send_Code', arguments: { number: '+919812345622' } },
+				],
+			},
+			sayToolResult,
+		]);
+		const reply = await chat.send('Please verify 98123 45622');
+		expect(reply.status).toBe(200);
+		expect(script.remaining()).toBe(0);
+		const execution = await latestExecution();
+		expect(execution.status).toBe('success');
+		// Both calls ran as runs of the Send Code tool node in this one execution.
+		expect(decodeExecutionData(execution).resultData.runData['Send Code']).toHaveLength(2);
+		await expectOneCodeForTwoSends(toolResultsSent(modelRequests()), '+919812345622');
+	});
+
+	it('Send Code called again for the same number in the next model response of the same turn: one verification call, the same request_id', async () => {
+		const { chat, script } = await newConversation([
+			toolCall('Send_Code', { number: '9812345633' }),
+			// The model "forgets" it has just sent one and sends again, before answering the person.
+			toolCall('Send_Code', { number: '98123-45633' }),
+			sayToolResult,
+		]);
+		const reply = await chat.send('Verify 9812345633 please');
+		expect(reply.status).toBe(200);
+		expect(script.remaining()).toBe(0);
+		const execution = await latestExecution();
+		expect(execution.status).toBe('success');
+		expect(decodeExecutionData(execution).resultData.runData['Send Code']).toHaveLength(2);
+		const sends = toolResultsSent(modelRequests());
+		await expectOneCodeForTwoSends(sends, '+919812345633');
+		// In consecutive responses the order is known: the first sent, the second reused.
+		expect((sends[1].result as Array<Record<string, unknown>>)[0].sentEarlierInExecution).toBe(
+			true,
+		);
 	});
 
 	it("the sandbox's secret key appears in none of the requests the model server received", () => {
