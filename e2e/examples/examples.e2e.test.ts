@@ -38,6 +38,9 @@ const OTP_ID = 'avExVoiceOtpForm';
 const SHEETS_ID = 'avExReconcileGsh';
 const CSV_ID = 'avExReconcileCsv';
 const BLAST_ID = 'avExCampaignList';
+/** examples/reconcile-calls-data-table.json and redial-unanswered.json: run by e2e/reconcile/reconcile.e2e.test.ts. */
+const TABLE_ID = 'avExReconcileTbl';
+const REDIAL_ID = 'avExRedialUnansw';
 /** examples/ai-phone-verification-agent.json: run by e2e/ai-agent/agent.e2e.test.ts (it needs the scripted model). */
 const AGENT_ID = 'avExAiPhoneAgent';
 const FORM_PATH = 'agentive-voice-signup';
@@ -114,7 +117,7 @@ describe('example workflows in a real n8n', () => {
 
 	it('imports every example, and the editor would flag none of their nodes', async () => {
 		expect(examples.map((workflow) => workflow.id).sort()).toEqual(
-			[AGENT_ID, BLAST_ID, OTP_ID, CSV_ID, SHEETS_ID].sort(),
+			[AGENT_ID, BLAST_ID, OTP_ID, CSV_ID, SHEETS_ID, TABLE_ID, REDIAL_ID].sort(),
 		);
 		const nodeTypes = await rest.nodeTypes();
 		for (const example of examples) {
@@ -138,7 +141,7 @@ describe('example workflows in a real n8n', () => {
 		}
 		// Only the form is published on import (its URL works at once); the others wait for the user.
 		expect((await rest.getWorkflow(OTP_ID)).active).toBe(true);
-		for (const id of [SHEETS_ID, CSV_ID, BLAST_ID])
+		for (const id of [SHEETS_ID, CSV_ID, BLAST_ID, TABLE_ID, REDIAL_ID])
 			expect((await rest.getWorkflow(id)).active).toBe(false);
 	});
 

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DataTables, type DataTableSpec } from './data-tables';
 import { N8n, type CredentialImport, type WorkflowImport } from './n8n';
 import type { OwnerAccount } from './n8n-rest';
 import { installPackageIntoUserFolder, type PackedPackage } from './package';
@@ -46,6 +47,13 @@ export interface StackOptions {
 	n8nEnv?: Record<string, string>;
 	/** More credentials to create with the sandbox's (e.g. the AI-agent example's model, e2e/lib/ai-agent.ts). */
 	credentials?: CredentialImport[];
+	/** n8n data tables to create (REST, as the editor does) once n8n runs, unless one of that name exists. */
+	dataTables?: DataTableSpec[];
+	/**
+	 * Workflows to publish (REST, the editor's Publish) after the data tables exist, when they were
+	 * imported by this start; a workflow kept from an earlier run is left as the user left it.
+	 */
+	publishAfterStart?: string[];
 }
 
 export interface Stack {
@@ -122,6 +130,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		await n8n.start();
 		const ownerStatus = await n8n.rest.ensureOwner(owner);
 		await assertPackageLoaded(n8n);
+		const tables = new DataTables(n8n.rest);
+		for (const spec of options.dataTables ?? []) {
+			if ((await tables.ensure(spec)).created) log(`Created the data table "${spec.name}".`);
+		}
+		for (const id of options.publishAfterStart ?? []) {
+			if (!workflows.some((workflow) => workflow.id === id)) continue;
+			await n8n.rest.activateWorkflow(id);
+			log(`Published the workflow ${id}.`);
+		}
 		return {
 			sandbox,
 			n8n,
