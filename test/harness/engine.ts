@@ -166,6 +166,8 @@ export interface RunNodeOptions {
 	errorOutput?: boolean;
 	/** A fresh execution by default; a Retry with `retryOf(previous)`. */
 	start?: ExecutionStart;
+	/** Node settings, e.g. n8n's Retry On Fail: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 }. */
+	settings?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
 }
 
 export interface NodeRunResult extends RunResult {
@@ -209,6 +211,7 @@ export async function runAfterItems(
 			credentials: { agentiveVoiceApi: { id: '1', name: 'Agentive Voice account' } },
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 			...(options.errorOutput ? { onError: 'continueErrorOutput' as const } : {}),
+			...options.settings,
 		},
 	];
 	const connections: IConnections = {

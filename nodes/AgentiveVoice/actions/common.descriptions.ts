@@ -104,9 +104,25 @@ export function readOptionsField(extra: INodeProperties[] = []): INodeProperties
 	};
 }
 
-/** Options of an operation that places a call. */
-export function placementOptionsField(): INodeProperties {
-	return readOptionsField([generateReferenceIdOption]);
+/** Options › Skip Numbers Called Within: the re-run guard (helpers/retrySafety.ts). */
+const skipCalledWithinOption: INodeProperties = {
+	displayName: 'Skip Numbers Called Within (Minutes)',
+	name: 'skipCalledWithinMinutes',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: 0,
+	description:
+		'Do not dial a number this node already called in the last N minutes (checked in List calls, the API’s own record, so it holds across workers and restarts); the item outputs the earlier call marked skippedRecentCall. For running a blast again after n8n or a worker died. 0 turns it off.',
+};
+
+/**
+ * Options of an operation that places a call. `blast`: Call › Place and Campaign › Trigger, which
+ * also get the re-run guard (a second code to a number is Send Code's own matter).
+ */
+export function placementOptionsField(blast = false): INodeProperties {
+	return readOptionsField(
+		blast ? [generateReferenceIdOption, skipCalledWithinOption] : [generateReferenceIdOption],
+	);
 }
 
 /** A Get Many operation: Return All, Limit, its own Filters and the read Options. */

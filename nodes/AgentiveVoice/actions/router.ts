@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { addReuseHint } from '../helpers/hints';
 import * as account from './account/Account.resource';
 import * as call from './call/Call.resource';
 import * as campaign from './campaign/Campaign.resource';
@@ -77,5 +78,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			returnData.push({ json: errorJson(failure), pairedItem: { item: itemIndex } });
 		}
 	}
+	addReuseHint(this);
 	return [returnData];
 }

@@ -17,6 +17,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { randomString } from 'n8n-workflow';
 
+import { runIndexOf } from './runMemory';
+
 /** Custom-data keys: letters only (n8n allows letters, digits and underscores, 50 at most). */
 export const CHAIN_KEY = 'agentiveVoiceRun';
 export const VERIFY_KEY = 'agentiveVoiceVerify';
@@ -37,6 +39,8 @@ interface StoredChain {
 	l?: number;
 	/** The chain's placement window [first, latest] before execution `e` began, for its later nodes. */
 	p?: [number, number];
+	/** 1: the chain began in an n8n Retry that inherited none (its original crashed, see below). */
+	c?: 1;
 }
 
 export interface ExecutionChain {
@@ -48,6 +52,12 @@ export interface ExecutionChain {
 	readonly persisted: boolean;
 	/** Host times (epoch ms) of the chain's first and latest placement attempts before this retry. */
 	readonly priorWindow?: { firstMs: number; lastMs: number };
+	/**
+	 * This execution is an n8n Retry of an execution whose custom data n8n lost: a crashed one
+	 * (n8n saves custom data only when an execution finishes). `crashedSinceMs` is the earliest
+	 * start time of a node in the data the retry continues from, when there is one.
+	 */
+	readonly crashRetry?: { crashedSinceMs?: number };
 	/** Marks a placement attempt (host clock) before its request is sent. */
 	markAttempt(nowMs: number): void;
 }
@@ -105,6 +115,7 @@ function parseChain(value: unknown): StoredChain | undefined {
 				prior.length === 2 && prior[0] !== undefined && prior[1] !== undefined
 					? [prior[0], prior[1]]
 					: undefined,
+			...(raw.c === 1 ? { c: 1 as const } : {}),
 		};
 	} catch {
 		return undefined;
@@ -145,8 +156,47 @@ function continueChain(
 		return { ...stored, e: executionId, p: firstHere ? before : stored.p };
 	}
 	if (stored && stored.x === executionId) return { ...stored, e: executionId };
-	// No chain, or one a non-retry execution carries (a stale value): a new chain never skips a call.
-	return { v: 1, t: randomString(TOKEN_LENGTH), x: executionId, e: executionId };
+	// No chain, or one a non-retry execution carries (a stale value): a new chain never skips a call,
+	// except in a Retry that inherited no chain, whose original crashed (see crashedSinceOf).
+	return {
+		v: 1,
+		t: randomString(TOKEN_LENGTH),
+		x: executionId,
+		e: executionId,
+		...(isRetryMode && !stored ? { c: 1 as const } : {}),
+	};
+}
+
+/** n8n's crash recovery writes start times in seconds (Luxon toUnixInteger), nodes in ms. */
+const asEpochMs = (time: number): number => (time < 100_000_000_000 ? time * 1000 : time);
+
+/**
+ * The earliest node start time in the run data this execution continues from. A Retry of a
+ * crashed execution carries the crashed run's start times: rebuilt from n8n's event log by its
+ * crash recovery (ExecutionRecoveryService.amend, the default 'extensive' mode), or saved by
+ * EXECUTIONS_DATA_SAVE_ON_PROGRESS. Every call the crashed run placed was placed after it. Read
+ * from the context's run data, which n8n-workflow does not expose otherwise; undefined where absent.
+ */
+function crashedSinceOf(ctx: IExecuteFunctions): number | undefined {
+	try {
+		const runData = (
+			ctx as {
+				runExecutionData?: { resultData?: { runData?: Record<string, unknown> } };
+			}
+		).runExecutionData?.resultData?.runData;
+		let earliest: number | undefined;
+		for (const runs of Object.values(runData ?? {})) {
+			if (!Array.isArray(runs)) continue;
+			for (const run of runs as Array<{ startTime?: unknown }>) {
+				const time = finite(run?.startTime);
+				if (time !== undefined && time > 0)
+					earliest = Math.min(earliest ?? Infinity, asEpochMs(time));
+			}
+		}
+		return earliest;
+	} catch {
+		return undefined;
+	}
 }
 
 /** One chain per node run (n8n hands a node one context for its whole run). */
@@ -170,6 +220,7 @@ export function executionChainOf(ctx: IExecuteFunctions): ExecutionChain {
 		isRetry,
 		persisted,
 		priorWindow: isRetry && current.p ? { firstMs: current.p[0], lastMs: current.p[1] } : undefined,
+		crashRetry: current.c === 1 ? { crashedSinceMs: crashedSinceOf(ctx) } : undefined,
 		markAttempt(nowMs: number) {
 			current.f ??= nowMs;
 			current.l = Math.max(current.l ?? nowMs, nowMs);
@@ -195,15 +246,6 @@ export function shortHash(text: string): string {
 	return hash.toString(36);
 }
 
-function runIndexOf(ctx: IExecuteFunctions, itemIndex: number): number {
-	try {
-		const value = ctx.getWorkflowDataProxy(itemIndex).$runIndex;
-		return typeof value === 'number' && Number.isSafeInteger(value) ? value : 0;
-	} catch {
-		return 0;
-	}
-}
-
 /**
  * The reference_id generated for an item: `n8n-<token>-<node>-<run>-<item>`. The same item of the
  * same node run gets the same id in the original execution and in every Retry of it; any other
@@ -211,8 +253,22 @@ function runIndexOf(ctx: IExecuteFunctions, itemIndex: number): number {
  */
 export function chainReferenceId(ctx: IExecuteFunctions, itemIndex: number): string {
 	const chain = executionChainOf(ctx);
+	return `n8n-${chain.token}-${nodeTag(ctx)}-${runIndexOf(ctx, itemIndex)}-${itemIndex}`;
+}
+
+/** The node's part of a generated reference_id. */
+export function nodeTag(ctx: IExecuteFunctions): string {
 	const node = ctx.getNode();
-	return `n8n-${chain.token}-${shortHash(node.id ?? node.name)}-${runIndexOf(ctx, itemIndex)}-${itemIndex}`;
+	return shortHash(node.id ?? node.name);
+}
+
+/** The parts of a reference_id this package generated, or undefined for any other id. */
+export function parseGeneratedId(
+	referenceId: string,
+): { token: string; node: string; run: number; item: number } | undefined {
+	const match = /^n8n-([A-Za-z0-9]+)-([a-z0-9]+)-(\d+)-(\d+)$/.exec(referenceId);
+	if (!match) return undefined;
+	return { token: match[1], node: match[2], run: Number(match[3]), item: Number(match[4]) };
 }
 
 // ---- Verify Code answers --------------------------------------------------------------------

@@ -32,6 +32,17 @@ export function requestSettings(
 	return { ...(timeoutMs === undefined ? {} : { timeoutMs }), maxRateLimitWaitMs };
 }
 
+/** Options › Skip Numbers Called Within (minutes), checked; 0 when off. */
+export function skipCalledWithinMinutes(options: CollectionParameters): number {
+	return (
+		options.optionalWholeNumber(
+			'skipCalledWithinMinutes',
+			'Skip Numbers Called Within (Minutes)',
+			0,
+		) ?? 0
+	);
+}
+
 /**
  * The reference_id to send for a call placement. When the user left it empty and "Generate
  * Reference ID If Empty" is on (the default), a unique one is made so that a lost response can be

@@ -8,8 +8,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/parameters';
 import type { CollectionParameters } from '../../../shared/parameters';
-import { placementReferenceId, readOptions, requestSettings } from '../../helpers/requestOptions';
-import { placeOnce, reusePendingVerification } from '../../helpers/retrySafety';
+import {
+	placementReferenceId,
+	readOptions,
+	requestSettings,
+	skipCalledWithinMinutes,
+} from '../../helpers/requestOptions';
+import { placeOnce, sendCodeOnce } from '../../helpers/retrySafety';
 import {
 	KEYPAD_ACTIONS,
 	KEYPAD_DIGITS,
@@ -141,7 +146,7 @@ export const description: INodeProperties[] = operationFields('call', 'place', [
 		},
 		...otpAdditionalFields({ show: { '/callType': ['otp'] } }),
 	]),
-	placementOptionsField(),
+	placementOptionsField(true),
 ]);
 
 /** The dtmf_map to send, or undefined to let the API use its default { "1": "connect_agent" }. */
@@ -225,15 +230,10 @@ export async function execute(
 				? { retry: 'none' as const }
 				: { retry: 'placement' as const, placement: { number, referenceId } }),
 		});
+	const key = { referenceId, number, skipCalledWithinMinutes: skipCalledWithinMinutes(options) };
 	const response =
 		callType === 'otp'
-			? await placeOnce(
-					this,
-					itemIndex,
-					{ referenceId, number },
-					send,
-					async (call) => await reusePendingVerification(this, itemIndex, call),
-				)
-			: await placeOnce(this, itemIndex, { referenceId, number }, send);
+			? await sendCodeOnce(this, itemIndex, key, send)
+			: await placeOnce(this, itemIndex, key, send);
 	return [{ json: response }];
 }

@@ -1,7 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/parameters';
-import { placementReferenceId, readOptions, requestSettings } from '../../helpers/requestOptions';
+import {
+	placementReferenceId,
+	readOptions,
+	requestSettings,
+	skipCalledWithinMinutes,
+} from '../../helpers/requestOptions';
 import { placeOnce } from '../../helpers/retrySafety';
 import { apiRequest } from '../../../shared/transport';
 import type { Envelope } from '../../../shared/transport';
@@ -49,7 +54,7 @@ export const description: INodeProperties[] = operationFields('campaign', 'trigg
 	referenceIdField(
 		'Your own key for this call, such as a lead ID. It is echoed back, appears in webhooks, and lets a lost response be resolved without calling twice.',
 	),
-	placementOptionsField(),
+	placementOptionsField(true),
 ]);
 
 export async function execute(
@@ -66,7 +71,7 @@ export async function execute(
 	const response = await placeOnce(
 		this,
 		itemIndex,
-		{ referenceId, number },
+		{ referenceId, number, skipCalledWithinMinutes: skipCalledWithinMinutes(options) },
 		async () =>
 			await apiRequest<Envelope>(this, {
 				method: 'POST',

@@ -7,8 +7,7 @@ import type {
 
 import { ItemParameters } from '../../helpers/parameters';
 import { placementReferenceId, readOptions, requestSettings } from '../../helpers/requestOptions';
-import { placeOnce, reusePendingVerification } from '../../helpers/retrySafety';
-import type { CallObject } from '../../../shared/types';
+import { sendCodeOnce } from '../../helpers/retrySafety';
 import { apiRequest } from '../../../shared/transport';
 import type { Envelope } from '../../../shared/transport';
 import {
@@ -30,8 +29,9 @@ export const description: INodeProperties[] = operationFields('verification', 's
 
 /**
  * Places the verification call. Outputs request_id (use it with Verify Code), expires_in_sec and
- * unique_id. Never retried within an execution: each send issues a fresh code. In an n8n Retry, a
- * code the original sent that is still pending is output instead of sending another.
+ * unique_id. Never retried within a try: each send issues a fresh code. A code this execution
+ * already sent to the number (another item, an AI agent's repeated tool call) or that an earlier
+ * try or execution sent for this item, and that is still pending, is output instead of sending another.
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -55,6 +55,5 @@ export async function execute(
 			...settings,
 			retry: 'none',
 		});
-	const reuse = async (call: CallObject) => await reusePendingVerification(this, itemIndex, call);
-	return [{ json: await placeOnce(this, itemIndex, { referenceId, number }, send, reuse) }];
+	return [{ json: await sendCodeOnce(this, itemIndex, { referenceId, number }, send) }];
 }

@@ -8,6 +8,7 @@ import type {
 import { ItemParameters } from '../../helpers/parameters';
 import { answeredBefore, recordAnswer } from '../../helpers/executionChain';
 import { requestSettings } from '../../helpers/requestOptions';
+import { countReuse, nodeRunMemory } from '../../helpers/runMemory';
 import { apiRequestFull } from '../../../shared/transport';
 import {
 	numberField,
@@ -110,8 +111,23 @@ export async function execute(
 	if (referenceId !== undefined) body.reference_id = referenceId;
 	const settings = requestSettings(params);
 
-	// In an n8n Retry, an attempt the original already made is reported, not made again: every
-	// attempt counts against the cap, and a right code verified twice would read "already used".
+	// An attempt an earlier try (Retry On Fail) or the original of an n8n Retry already made is
+	// reported, not made again: every attempt counts against the cap, and a right code verified
+	// twice would read "already used".
+	const memory = nodeRunMemory(this);
+	const earlierTry = memory.answers.get(itemIndex);
+	if (earlierTry) {
+		countReuse(memory, 'answeredEarlier');
+		return [
+			{
+				json: {
+					...earlierTry,
+					details: 'Answered by an earlier try of this node; no attempt was used.',
+					answeredBeforeRetry: true,
+				},
+			},
+		];
+	}
 	const target = String(body.request_id ?? body.number);
 	const code = String(body.code);
 	const before = answeredBefore(this, target, code);
@@ -123,6 +139,7 @@ export async function execute(
 		json.request_id = body.request_id ?? null;
 		json.reference_id = referenceId ?? null;
 		json.answeredBeforeRetry = true;
+		countReuse(memory, 'answeredEarlier');
 		return [{ json }];
 	}
 
@@ -143,6 +160,7 @@ export async function execute(
 	json.details = result.details;
 	json.request_id = result.request_id ?? body.request_id ?? null;
 	json.reference_id = result.reference_id ?? null;
+	memory.answers.set(itemIndex, { ...json });
 	recordAnswer(this, target, code, {
 		verified,
 		reason: json.reason as string | undefined,
