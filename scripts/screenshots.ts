@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { findChromium, launchChromium, logInAsOwner } from '../e2e/lib/browser';
+import { EXAMPLE_DATA_TABLES } from '../e2e/lib/data-tables';
 import { SCENES, VIEWPORT } from '../e2e/lib/editor-screenshots';
 import { modelCredential } from '../e2e/lib/ai-agent';
 import { demoResponder } from '../e2e/model-server/demo';
@@ -103,6 +104,7 @@ async function main(): Promise<string[]> {
 		seedCalls: 40,
 		owner: DEFAULT_OWNER,
 		workflows: loadExampleWorkflows(),
+		dataTables: EXAMPLE_DATA_TABLES,
 	});
 	const { n8n, owner } = state.stack;
 	sandboxOrigin.value = state.stack.sandbox.origin;
@@ -116,7 +118,13 @@ async function main(): Promise<string[]> {
 	for (const scene of scenes) {
 		log(`Capturing ${scene.file}: ${scene.what}`);
 		try {
-			await scene.capture({ page, rest: n8n.rest, baseUrl: n8n.baseUrl, outDir });
+			await scene.capture({
+				page,
+				rest: n8n.rest,
+				baseUrl: n8n.baseUrl,
+				outDir,
+				sandbox: state.stack.sandbox,
+			});
 		} catch (error) {
 			const failure = path.join(n8n.userFolder, `failed-${scene.file}`);
 			await page.screenshot({ path: failure }).catch(() => undefined);

@@ -8,7 +8,8 @@
  *   4. install the tarball into the n8n user folder like Settings > Community nodes does
  *   5. create the credential "Agentive Voice (sandbox)" and import examples/*.json (the AI-agent example's
  *      model is the scripted demo model, e2e/model-server, started on a free port with its credential)
- *   6. start n8n, set up the owner account, print the login
+ *   6. start n8n, set up the owner account, create the examples' data tables (REST, as the editor does)
+ *      and publish the data-table reconcile example when this start imported it; print the login
  *
  * Options: --skip-build (use the existing dist/), --fresh (delete the n8n user folder first),
  * --port N (n8n, default 5678), --sandbox-port N (default 8787), --seed-calls N (default 40).
@@ -24,6 +25,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AGENT_WORKFLOW_ID, chatWebhookId, modelCredential } from '../e2e/lib/ai-agent';
+import {
+	CALLS_TABLE,
+	DataTables,
+	EXAMPLE_DATA_TABLES,
+	RECONCILE_TABLE_WORKFLOW_ID,
+} from '../e2e/lib/data-tables';
 import { demoResponder } from '../e2e/model-server/demo';
 import { startModelServer } from '../e2e/model-server/server';
 import { buildAndPack } from '../e2e/lib/package';
@@ -144,6 +151,8 @@ async function main(): Promise<number> {
 		owner: DEFAULT_OWNER,
 		workflows,
 		keepExistingWorkflows: true,
+		dataTables: EXAMPLE_DATA_TABLES,
+		publishAfterStart: [RECONCILE_TABLE_WORKFLOW_ID],
 	});
 	state.stack = stack;
 	sandboxOrigin.value = stack.sandbox.origin;
@@ -169,6 +178,7 @@ async function main(): Promise<number> {
 		`  Credential     "${SANDBOX_CREDENTIAL.name}" (type Agentive Voice API) -> ${sandbox.url}`,
 		`  Sandbox API    ${sandbox.url}   (publishable key ${sandbox.apiKey})`,
 		`  Examples       ${examples}`,
+		`  Data table     "${CALLS_TABLE.name}" (Overview › Data tables), filled by the published reconcile example`,
 		...(agentExample
 			? [
 					`  AI agent chat  ${n8n.baseUrl}/webhook/${chatWebhookId(agentExample)}/chat   (scripted demo model at ${model.baseUrl})`,
@@ -228,6 +238,13 @@ async function startQueue(options: QueueStart): Promise<number> {
 		return 0;
 	}
 	const { main, sandbox, owner, workers } = stack;
+	// As startStack does for a single n8n: the examples' data tables, then the reconcile example published.
+	const tables = new DataTables(main.rest);
+	for (const spec of EXAMPLE_DATA_TABLES) {
+		if ((await tables.ensure(spec)).created) log(`Created the data table "${spec.name}".`);
+	}
+	if (stack.importedWorkflows.some((workflow) => workflow.id === RECONCILE_TABLE_WORKFLOW_ID))
+		await main.rest.activateWorkflow(RECONCILE_TABLE_WORKFLOW_ID);
 	const examples =
 		stack.importedWorkflows.length + stack.skippedWorkflows.length === 0
 			? 'none yet'
@@ -245,6 +262,7 @@ async function startQueue(options: QueueStart): Promise<number> {
 		`  Credential     "${SANDBOX_CREDENTIAL.name}" (type Agentive Voice API) -> ${sandbox.url}`,
 		`  Sandbox API    ${sandbox.url}   (publishable key ${sandbox.apiKey})`,
 		`  Examples       ${examples}`,
+		`  Data table     "${CALLS_TABLE.name}" (Overview › Data tables), filled by the published reconcile example`,
 		`  n8n data       ${main.userFolder}   (Redis and PostgreSQL data in ${path.join(main.userFolder, 'queue')})`,
 		`  Logs           ${path.join(main.userFolder, '{n8n,worker-N,sandbox,redis,postgres}.log')}`,
 		'',

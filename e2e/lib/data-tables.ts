@@ -44,6 +44,9 @@ const CALL_COLUMNS: DataTableSpec['columns'] = [
 	{ name: 'recorded_at', type: 'string' },
 ];
 
+/** The id of examples/reconcile-calls-data-table.json, which `npm start` publishes. */
+export const RECONCILE_TABLE_WORKFLOW_ID = 'avExReconcileTbl';
+
 /** examples/reconcile-calls-data-table.json: one row per finished call, upserted by unique_id. */
 export const CALLS_TABLE: DataTableSpec = { name: 'Agentive Voice calls', columns: CALL_COLUMNS };
 

@@ -8,8 +8,12 @@ import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { aiAgentChatScene } from './ai-agent-scene';
 import { closeToasts, dismissPopups } from './browser';
+import { CALLS_TABLE, DataTables, RECONCILE_TABLE_WORKFLOW_ID } from './data-tables';
 import type { N8nRest } from './n8n-rest';
 import { EXAMPLES_DIR, NODE_TYPES } from './paths';
+import { sleep } from './proc';
+import type { SandboxHandle } from './sandbox';
+import { SandboxControl } from './sandbox-control';
 import { SANDBOX_CREDENTIAL } from './stack';
 
 export const VIEWPORT = { width: 1440, height: 900 } as const;
@@ -19,6 +23,8 @@ export interface SceneContext {
 	rest: N8nRest;
 	baseUrl: string;
 	outDir: string;
+	/** The stack's sandbox (scenes that place calls). */
+	sandbox?: SandboxHandle;
 }
 
 export interface Scene {
@@ -163,6 +169,70 @@ async function otpWorkflowId(rest: N8nRest): Promise<string> {
 	return found.id;
 }
 
+/** The id of an example workflow file (examples/<file>). */
+function exampleId(file: string): string {
+	const example = JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as {
+		id?: string;
+	};
+	if (!example.id) throw new Error(`examples/${file} has no id.`);
+	return example.id;
+}
+
+/** Calls a newcomer might place to try the reconcile example: one of each outcome, and two more answered. */
+const RECONCILE_DEMO_CALLS = [
+	['9000000001', 'order-1041'],
+	['9812345678', 'order-1042'],
+	['9000000002', 'order-1043'],
+	['9000000003', 'order-1044'],
+	['9000000004', 'order-1045'],
+	['9000000005', 'order-1046'],
+	['9000000009', 'order-1047'],
+	['9876543210', 'order-1048'],
+] as const;
+
+/**
+ * The reconcile example as under `npm start`: published, calls placed through the API, the sandbox
+ * clock moved past their end, then the table's grid once a poll has written every row.
+ */
+async function reconcileDataTableScene(ctx: SceneContext, file: string): Promise<void> {
+	if (!ctx.sandbox) throw new Error('This scene needs the stack’s sandbox.');
+	const sandbox = new SandboxControl(ctx.sandbox);
+	const tables = new DataTables(ctx.rest);
+	const { table } = await tables.ensure(CALLS_TABLE);
+	const workflowId = exampleId('reconcile-calls-data-table.json');
+	if (workflowId !== RECONCILE_TABLE_WORKFLOW_ID)
+		throw new Error(
+			`The reconcile example's id is ${workflowId}, not ${RECONCILE_TABLE_WORKFLOW_ID}.`,
+		);
+	if (!(await ctx.rest.getWorkflow(workflowId)).active) {
+		await sandbox.clearLog();
+		await ctx.rest.activateWorkflow(workflowId);
+		await sandbox.untilPollDone(0, 60_000); // the first poll only records what exists
+	}
+	for (const [number, reference] of RECONCILE_DEMO_CALLS)
+		await sandbox.placeCall({ type: 'audio_blast', number, audio_id: 12, reference_id: reference });
+	await sandbox.advanceClock(5 * 60_000);
+	const deadline = Date.now() + 150_000; // the trigger polls once a minute
+	while ((await tables.rows(table.id)).length < RECONCILE_DEMO_CALLS.length) {
+		if (Date.now() > deadline)
+			throw new Error(
+				`The reconcile example wrote no ${RECONCILE_DEMO_CALLS.length} rows in time.`,
+			);
+		await sleep(2000);
+	}
+	const projectId = await tables.personalProjectId();
+	await ctx.page.goto(`${ctx.baseUrl}/projects/${projectId}/datatables/${table.id}`);
+	await ctx.page.getByTestId('data-table-grid').waitFor({ timeout: 60_000 });
+	await ctx.page
+		.locator('.ag-row')
+		.nth(RECONCILE_DEMO_CALLS.length - 1)
+		.waitFor();
+	await settle(ctx.page);
+	await dismissPopups(ctx.page);
+	await ctx.page.mouse.move(VIEWPORT.width - 1, VIEWPORT.height - 1);
+	await shoot(ctx, file);
+}
+
 export const SCENES: Scene[] = [
 	{
 		file: 'node-panel.png',
@@ -231,4 +301,21 @@ export const SCENES: Scene[] = [
 		},
 	},
 	aiAgentChatScene,
+	{
+		file: 'reconcile-data-table.png',
+		what: 'the data table "Agentive Voice calls" filled by examples/reconcile-calls-data-table.json',
+		async capture(ctx) {
+			await reconcileDataTableScene(ctx, this.file);
+		},
+	},
+	{
+		file: 'redial-workflow.png',
+		what: 'the example workflow examples/redial-unanswered.json on the canvas',
+		async capture(ctx) {
+			await openWorkflow(ctx.page, ctx.baseUrl, exampleId('redial-unanswered.json'));
+			await ctx.page.getByTestId('zoom-to-fit').click();
+			await ctx.page.mouse.move(VIEWPORT.width - 1, VIEWPORT.height / 2);
+			await shoot(ctx, this.file);
+		},
+	},
 ];
