@@ -9,7 +9,6 @@
  */
 import type { IDataObject, IRunExecutionData } from 'n8n-workflow';
 
-import type { RunningSandbox } from '../../../sandbox';
 import {
 	apiCredentials,
 	runActionNode,
@@ -19,6 +18,7 @@ import {
 } from '../../harness/engine';
 import { ACTION_NODE_TYPE } from '../../harness/node-types';
 import { apiRequests, jsonOf, useSandbox } from '../helpers';
+import { callsPerNumber, placeCall } from './blast';
 
 const sandbox = useSandbox();
 
@@ -26,15 +26,6 @@ const NUMBERS = Array.from({ length: 10 }, (_, i) => `98124567${String(10 + i)}`
 const items = NUMBERS.map((number, i) => ({ number, order: `order-${i + 1}` }));
 /** The crash lands while the sixth item is being placed: the five before it were called. */
 const CRASH_AT = 5;
-
-const placeCall = (extra: IDataObject = {}): IDataObject => ({
-	resource: 'call',
-	operation: 'place',
-	callType: 'audio_blast',
-	number: '={{ $json.number }}',
-	audioId: 12,
-	...extra,
-});
 
 let executions = 0;
 const fresh = (): ExecutionStart => ({ mode: 'webhook', executionId: `crash-${++executions}` });
@@ -50,15 +41,6 @@ async function run(
 		credentials: apiCredentials(sandbox()),
 		start,
 	});
-}
-
-function callsPerNumber(s: RunningSandbox): Map<string, number> {
-	const counts = new Map<string, number>();
-	for (const call of s.control.calls()) {
-		const national = String(call.to_number).slice(-10);
-		counts.set(national, (counts.get(national) ?? 0) + 1);
-	}
-	return counts;
 }
 
 /** The original blast, stopped at the sixth item (standing in for the moment n8n was killed). */

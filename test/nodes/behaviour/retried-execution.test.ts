@@ -7,7 +7,6 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RunningSandbox } from '../../../sandbox';
 import {
 	apiCredentials,
 	retryOf,
@@ -16,6 +15,7 @@ import {
 	type ExecutionStart,
 } from '../../harness/engine';
 import { apiRequests, jsonOf, useSandbox } from '../helpers';
+import { callsPerNumber, placeCall, triggerCampaign } from './blast';
 
 const sandbox = useSandbox();
 
@@ -23,22 +23,6 @@ const sandbox = useSandbox();
 const NUMBERS = Array.from({ length: 10 }, (_, i) => `98123456${String(10 + i)}`);
 const FAILING = NUMBERS[5];
 const items = NUMBERS.map((number, i) => ({ number, order: `order-${i + 1}` }));
-
-const placeCall = (extra: IDataObject = {}): IDataObject => ({
-	resource: 'call',
-	operation: 'place',
-	callType: 'audio_blast',
-	number: '={{ $json.number }}',
-	audioId: 12,
-	...extra,
-});
-const triggerCampaign = (extra: IDataObject = {}): IDataObject => ({
-	resource: 'campaign',
-	operation: 'trigger',
-	campaign: { __rl: true, mode: 'id', value: '57' },
-	number: '={{ $json.number }}',
-	...extra,
-});
 
 async function run(
 	parameters: IDataObject,
@@ -56,16 +40,6 @@ async function run(
 /** Fails every placement attempt for one recipient (the node tries 3 times), once per execution. */
 function failOnceFor(number: string, path = '/calls'): void {
 	sandbox().control.injectFault({ kind: 'status503', number, method: 'POST', path, count: 3 });
-}
-
-/** How many calls each recipient got, by national number. */
-function callsPerNumber(s: RunningSandbox): Map<string, number> {
-	const counts = new Map<string, number>();
-	for (const call of s.control.calls()) {
-		const national = String(call.to_number).slice(-10);
-		counts.set(national, (counts.get(national) ?? 0) + 1);
-	}
-	return counts;
 }
 
 let executions = 0;

@@ -6,9 +6,9 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import type { RunningSandbox } from '../../../sandbox';
 import { apiCredentials, runActionNode, type NodeRunResult } from '../../harness/engine';
 import { apiRequests, jsonOf, useSandbox } from '../helpers';
+import { callsPerNumber, hintsOf, placeCall, triggerCampaign } from './blast';
 
 const sandbox = useSandbox();
 
@@ -17,22 +17,6 @@ const NUMBERS = Array.from({ length: 40 }, (_, i) => `98123${String(10000 + i)}`
 const FAILING_INDEX = 30;
 const FAILING = NUMBERS[FAILING_INDEX];
 const items = NUMBERS.map((number, i) => ({ number, order: `order-${i + 1}` }));
-
-const placeCall = (extra: IDataObject = {}): IDataObject => ({
-	resource: 'call',
-	operation: 'place',
-	callType: 'audio_blast',
-	number: '={{ $json.number }}',
-	audioId: 12,
-	...extra,
-});
-const triggerCampaign = (extra: IDataObject = {}): IDataObject => ({
-	resource: 'campaign',
-	operation: 'trigger',
-	campaign: { __rl: true, mode: 'id', value: '57' },
-	number: '={{ $json.number }}',
-	...extra,
-});
 
 type RetrySettings = Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
 const retryOnFail = (maxTries: number, waitBetweenTries = 0): RetrySettings => ({
@@ -56,15 +40,6 @@ async function run(
 	});
 }
 
-function callsPerNumber(s: RunningSandbox): Map<string, number> {
-	const counts = new Map<string, number>();
-	for (const call of s.control.calls()) {
-		const national = String(call.to_number).slice(-10);
-		counts.set(national, (counts.get(national) ?? 0) + 1);
-	}
-	return counts;
-}
-
 /** Each placement of the failing number gets a 503 (the node tries each item 3 times). */
 function failPlacements(path: string, count: number): void {
 	sandbox().control.injectFault({
@@ -74,14 +49,6 @@ function failPlacements(path: string, count: number): void {
 		path,
 		count,
 	});
-}
-
-/** The hint n8n shows in the node's output pane. */
-function hintsOf(result: NodeRunResult): string[] {
-	const task = result.run.data.resultData.runData['Agentive Voice']?.[0] as
-		| { hints?: Array<{ message: string }> }
-		| undefined;
-	return (task?.hints ?? []).map((hint) => hint.message);
 }
 
 describe.each([
