@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { WorkflowImport } from './n8n';
 import type { PackedPackage } from './package';
 import { log } from './proc';
-import { ensureRuntime } from './runtime';
+import { ensureRuntime, type RuntimeSpec } from './runtime';
 import { archiveLogs, startStack, tempUserFolder, type Stack, type StackOptions } from './stack';
 
 export function packedFromEnv(): PackedPackage {
@@ -24,13 +24,15 @@ export function packedFromEnv(): PackedPackage {
 export interface SuiteStackOptions
 	extends Partial<Pick<StackOptions, 'seedCalls' | 'sandboxArgs' | 'n8nEnv' | 'owner'>> {
 	workflows?: WorkflowImport[];
+	/** Another n8n than the pinned one (e.g. one of COMPAT_RUNTIMES); it must be installed already or installs now. */
+	runtime?: RuntimeSpec;
 }
 
 export async function bootSuiteStack(
 	label: string,
 	options: SuiteStackOptions = {},
 ): Promise<Stack> {
-	const runtime = await ensureRuntime();
+	const runtime = await ensureRuntime(options.runtime);
 	const userFolder = tempUserFolder(label);
 	log(`e2e ${label}: user folder ${userFolder}`);
 	return await startStack({
