@@ -49,14 +49,24 @@ export const ROF_N = 40;
 export const ROF_FAILING_ITEM = 31;
 export const ROF_MAX_TRIES = 3;
 export const ROF_WAIT_BETWEEN_TRIES_MS = 1000;
-/** The node makes up to 3 placement attempts per item in one try (docs/assumptions.md). */
-const ATTEMPTS_PER_TRY = 3;
+/**
+ * Placement attempts per item in one try: up to 3 for a call (docs/assumptions.md); Send Code sends
+ * once (a lost or refused send is never sent again within a try).
+ */
+const ATTEMPTS_PER_TRY: Record<RofOperation, number> = { place: 3, trigger: 3, sendCode: 1 };
 /** Tries of the node that fail item 31 in the "failing for a while" variants; the next one succeeds. */
 export const ROF_FAILING_TRIES = 2;
 /** Far more uses than the node can make in one execution: the fault outlasts every try. */
 const ALWAYS = 1000;
 
-export type RofOperation = 'place' | 'trigger';
+/** The bench runs Place Call and Trigger Campaign; the e2e test adds Send Code. */
+export type RofOperation = 'place' | 'trigger' | 'sendCode';
+
+const OPERATION_NAME: Record<RofOperation, string> = {
+	place: 'Place Call',
+	trigger: 'Trigger Campaign',
+	sendCode: 'Send Code',
+};
 export type RofFailure = 'always' | 'recovers';
 
 export interface RofVariant {
@@ -65,7 +75,7 @@ export interface RofVariant {
 }
 
 export function rofVariantName(variant: RofVariant): string {
-	const operation = variant.operation === 'place' ? 'Place Call' : 'Trigger Campaign';
+	const operation = OPERATION_NAME[variant.operation];
 	const failure =
 		variant.failure === 'always'
 			? `item ${ROF_FAILING_ITEM} always failing`
@@ -73,6 +83,14 @@ export function rofVariantName(variant: RofVariant): string {
 	return `${operation}, ${failure}`;
 }
 
+/** How many placement requests of item 31 the sandbox refuses. */
+export function rofFaultUses(variant: RofVariant): number {
+	return variant.failure === 'always'
+		? ALWAYS
+		: ATTEMPTS_PER_TRY[variant.operation] * ROF_FAILING_TRIES;
+}
+
+/** The bench's variants: Place Call and Trigger Campaign, each always failing and recovering. */
 export function rofVariants(): RofVariant[] {
 	return (['place', 'trigger'] as const).flatMap((operation) =>
 		(['always', 'recovers'] as const).map((failure) => ({ operation, failure })),
@@ -80,7 +98,7 @@ export function rofVariants(): RofVariant[] {
 }
 
 export function rofWorkflowId(operation: RofOperation): string {
-	return `retryOnFail${operation === 'place' ? 'Plac' : 'Trig'}0`;
+	return `retryOnFail${{ place: 'Plac', trigger: 'Trig', sendCode: 'Code' }[operation]}0`;
 }
 
 /**
@@ -97,7 +115,7 @@ export function rofWorkflow(
 	return {
 		...base,
 		id,
-		name: `retry on fail: ${operation === 'place' ? 'Place Call' : 'Trigger Campaign'}`,
+		name: `retry on fail: ${OPERATION_NAME[operation]}`,
 		nodes: base.nodes.map((node) => {
 			const renamed = { ...node, id: `${id}-${String(node.id).split('-').pop()}` };
 			if (node.type === 'n8n-nodes-base.webhook')
@@ -119,7 +137,7 @@ export function rofWorkflow(
 }
 
 export function rofWorkflows(credential: CredentialRef, active = true): WorkflowImport[] {
-	return (['place', 'trigger'] as const).map((operation) =>
+	return (['place', 'trigger', 'sendCode'] as const).map((operation) =>
 		rofWorkflow(operation, credential, active),
 	);
 }
@@ -201,10 +219,7 @@ export async function runRofVariant(
 	const failing = numbers[ROF_FAILING_ITEM - 1];
 	await ctx.sandbox.reset();
 	await ctx.sandbox.clearFaults();
-	await ctx.sandbox.failNumber(
-		failing,
-		variant.failure === 'always' ? ALWAYS : ATTEMPTS_PER_TRY * ROF_FAILING_TRIES,
-	);
+	await ctx.sandbox.failNumber(failing, rofFaultUses(variant));
 	const started = Date.now();
 	const blast = await startBlast(ctx.rest, ctx.baseUrl, rofWorkflowId(variant.operation), {
 		numbers,
