@@ -123,7 +123,7 @@ describe('n8n Retry On Fail on the node never dials a customer twice', () => {
 			// The editor shows it on the node: a hint counting the items not dialled again.
 			expect(m.hints.join('\n')).toMatch(
 				new RegExp(
-					`\\b${ROF_FAILING_ITEM - 1} items were placed by an earlier try\\b.*\\btry 3\\b`,
+					`\\b${ROF_FAILING_ITEM - 1} items were placed by try 1 of this node\\b.*\\btry 3\\b`,
 				),
 			);
 			expect(blast.runData.resultData.runData[RETRY_NODE_NAME]).toHaveLength(1);

@@ -4,14 +4,22 @@
  */
 import type { IExecuteFunctions, NodeExecutionHint } from 'n8n-workflow';
 
-import { nodeRunMemory, type ReuseReason } from './runMemory';
+import { nodeRunMemory, type NodeRunMemory, type ReuseReason } from './runMemory';
 
 const items = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
 
-function sentence(reason: ReuseReason, count: number, tryNumber: number): string {
+/** "try 1", "tries 1 and 2", "tries 1, 2 and 3", with how many each placed when more than one. */
+function byTries(memory: NodeRunMemory): string {
+	const tries = [...memory.reusedByTry].sort(([a], [b]) => a - b);
+	if (tries.length <= 1) return `try ${tries[0]?.[0] ?? 1}`;
+	const parts = tries.map(([tryNumber, count]) => `${tryNumber} (${count})`);
+	return `tries ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+function sentence(reason: ReuseReason, count: number, memory: NodeRunMemory): string {
 	switch (reason) {
 		case 'earlierTry':
-			return `${items(count, 'item was', 'items were')} placed by an earlier try of this node (Retry On Fail; this is try ${tryNumber}) and not dialled again.`;
+			return `${items(count, 'item was', 'items were')} placed by ${byTries(memory)} of this node (Retry On Fail; this is try ${memory.tryNumber}) and not dialled again.`;
 		case 'retriedExecution':
 			return `${items(count, 'item was', 'items were')} placed by the execution this retry continues and not dialled again.`;
 		case 'crashedExecution':
@@ -30,7 +38,7 @@ export function addReuseHint(ctx: IExecuteFunctions): void {
 	const memory = nodeRunMemory(ctx);
 	if (memory.reused.size === 0 || typeof ctx.addExecutionHints !== 'function') return;
 	const message = [...memory.reused]
-		.map(([reason, count]) => sentence(reason, count, memory.tryNumber))
+		.map(([reason, count]) => sentence(reason, count, memory))
 		.join(' ');
 	const hint: NodeExecutionHint = { message, location: 'outputPane', type: 'info' };
 	ctx.addExecutionHints(hint);

@@ -314,7 +314,7 @@ export async function placeOnce(
 	const earlier = memory.items.get(itemIndex);
 	if (earlier?.kind === 'placed') {
 		const reused = await reuse(earlier.response, 'earlierTry');
-		if (reused) return counted(memory, reused, 'earlierTry');
+		if (reused) return counted(memory, reused, 'earlierTry', earlier.tryNumber);
 	}
 	const number = normaliseMobileNumber(key.number);
 	if (key.referenceId !== undefined && number !== undefined) {
@@ -336,12 +336,17 @@ export async function placeOnce(
 		// The transport's errors pass through as they are (the router adds the item index).
 		return Promise.reject(error);
 	});
-	memory.items.set(itemIndex, { kind: 'placed', response });
+	memory.items.set(itemIndex, { kind: 'placed', response, tryNumber: memory.tryNumber });
 	return response;
 }
 
-function counted(memory: NodeRunMemory, response: Envelope, reason: ReuseReason): Envelope {
-	countReuse(memory, reason);
+function counted(
+	memory: NodeRunMemory,
+	response: Envelope,
+	reason: ReuseReason,
+	byTry?: number,
+): Envelope {
+	countReuse(memory, reason, byTry);
 	return response;
 }
 

@@ -21,7 +21,7 @@ const MAX_ENTRIES = 200;
 
 /** What an earlier try did with an item. */
 export type ItemOutcome =
-	| { kind: 'placed'; response: Envelope }
+	| { kind: 'placed'; response: Envelope; tryNumber: number }
 	/** Sent, and then failed: `refused` when the API answered 4xx, so no call can exist. */
 	| { kind: 'failed'; refused: boolean };
 
@@ -46,6 +46,8 @@ export interface NodeRunMemory {
 	tryNumber: number;
 	/** This try's reuse counts, for the hint (reset at each try). */
 	readonly reused: Map<ReuseReason, number>;
+	/** Of those by an earlier try: how many each earlier try had placed. */
+	readonly reusedByTry: Map<number, number>;
 	/** The contexts of the tries seen so far: a new one is a new try. */
 	readonly tries: WeakSet<object>;
 }
@@ -102,6 +104,7 @@ function newRun(): NodeRunMemory {
 		answers: new Map(),
 		tryNumber: 0,
 		reused: new Map(),
+		reusedByTry: new Map(),
 		tries: new WeakSet(),
 	};
 }
@@ -126,6 +129,7 @@ export function nodeRunMemory(ctx: IExecuteFunctions): NodeRunMemory {
 		memory.tries.add(ctx);
 		memory.tryNumber += 1;
 		memory.reused.clear();
+		memory.reusedByTry.clear();
 	}
 	return memory;
 }
@@ -136,8 +140,9 @@ export function sentCodesOf(ctx: IExecuteFunctions): Map<string, SentCode> {
 	return executionId === undefined ? new Map() : codes.getOrCreate(executionId, () => new Map());
 }
 
-export function countReuse(memory: NodeRunMemory, reason: ReuseReason): void {
+export function countReuse(memory: NodeRunMemory, reason: ReuseReason, byTry?: number): void {
 	memory.reused.set(reason, (memory.reused.get(reason) ?? 0) + 1);
+	if (byTry !== undefined) memory.reusedByTry.set(byTry, (memory.reusedByTry.get(byTry) ?? 0) + 1);
 }
 
 export function markAttempt(memory: NodeRunMemory, nowMs: number): void {

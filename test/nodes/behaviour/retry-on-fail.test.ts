@@ -93,7 +93,7 @@ describe.each([
 			NUMBERS.map((_n, item) => ({ item })),
 		);
 		expect(hintsOf(result)).toEqual([
-			'30 items were placed by an earlier try of this node (Retry On Fail; this is try 2) and not dialled again.',
+			'30 items were placed by try 1 of this node (Retry On Fail; this is try 2) and not dialled again.',
 		]);
 	});
 });
@@ -111,6 +111,24 @@ describe('Retry On Fail: what a later try reads', () => {
 		expect(windowed.length).toBeGreaterThanOrEqual(1);
 		expect(windowed.length).toBeLessThanOrEqual(2);
 		expect(apiRequests(sandbox(), 'POST')).toHaveLength(FAILING_INDEX + 3 + 10);
+	});
+
+	it('three tries: the hint names the try that placed each item', async () => {
+		failPlacements('/calls', 3);
+		sandbox().control.injectFault({
+			kind: 'status503',
+			number: NUMBERS[35],
+			method: 'POST',
+			path: '/calls',
+			count: 3,
+		});
+		const result = await run(placeCall(), retryOnFail(3));
+		expect(result.error).toBeUndefined();
+		expect([...callsPerNumber(sandbox()).values()]).toEqual(NUMBERS.map(() => 1));
+		expect(jsonOf(result.items).filter((json) => json.placedBy === 'earlierTry')).toHaveLength(35);
+		expect(hintsOf(result)).toEqual([
+			'35 items were placed by tries 1 (30) and 2 (5) of this node (Retry On Fail; this is try 3) and not dialled again.',
+		]);
 	});
 
 	it('a blast list that holds a number twice is the user’s data: one call per item', async () => {
