@@ -331,7 +331,7 @@ export function describeExecution(state: ExecutionState): string {
 /**
  * Executions › Retry ("with original workflow"), as the editor sends it: POST /rest/executions/:id/retry
  * with no body. n8n answers once the retry has finished; the retry is then read back by its id. If the
- * answer does not come (the request timed out), the retry is found by its retryOf.
+ * answer does not come (the request timed out) or does not name it (1.88), it is found by its retryOf.
  */
 export async function retryCrashed(
 	rest: N8nRest,
@@ -350,8 +350,10 @@ export async function retryCrashed(
 		);
 		httpStatus = response.status;
 		body = response.data;
-		if (response.status === 200)
-			retryId = String((response.data as { data: { id: string } }).data.id);
+		// 2.x and 1.123 answer with the retry execution; 1.88 with its status only (then found by retryOf).
+		const data = (response.data as { data?: unknown } | undefined)?.data;
+		if (response.status === 200 && typeof data === 'object' && data !== null && 'id' in data)
+			retryId = String((data as { id: unknown }).id);
 	} catch (error) {
 		if (!axios.isAxiosError(error) || error.response !== undefined) throw error;
 		log(
@@ -359,7 +361,7 @@ export async function retryCrashed(
 		);
 	}
 	const deadline = Date.now() + timeoutMs;
-	while (retryId === undefined && httpStatus === 0) {
+	while (retryId === undefined && (httpStatus === 0 || httpStatus === 200)) {
 		const found = (await again(() => rest.listExecutions({ workflowId }, 100))).find(
 			(execution) => !known.has(String(execution.id)) && String(execution.retryOf) === executionId,
 		);
