@@ -31,16 +31,17 @@ export type DataTableRow = Record<string, unknown> & { id: number };
 
 /** The columns of the spreadsheet examples (reconcile-calls-google-sheets.json, …-local-file.json). */
 const CALL_COLUMNS: DataTableSpec['columns'] = [
+	// The order the grid shows them in: what a call came to first, the details after.
 	{ name: 'unique_id', type: 'string' },
-	{ name: 'created_at', type: 'string' },
-	{ name: 'direction', type: 'string' },
 	{ name: 'to_number', type: 'string' },
-	{ name: 'from_number', type: 'string' },
 	{ name: 'status', type: 'string' },
 	{ name: 'end_reason', type: 'string' },
 	{ name: 'duration_sec', type: 'number' },
-	{ name: 'campaign_id', type: 'number' },
 	{ name: 'reference_id', type: 'string' },
+	{ name: 'created_at', type: 'string' },
+	{ name: 'direction', type: 'string' },
+	{ name: 'from_number', type: 'string' },
+	{ name: 'campaign_id', type: 'number' },
 	{ name: 'recorded_at', type: 'string' },
 ];
 

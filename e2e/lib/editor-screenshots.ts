@@ -216,22 +216,30 @@ async function reconcileDataTableScene(ctx: SceneContext, file: string): Promise
 	while ((await tables.rows(table.id)).length < RECONCILE_DEMO_CALLS.length) {
 		if (Date.now() > deadline)
 			throw new Error(
-				`The reconcile example wrote no ${RECONCILE_DEMO_CALLS.length} rows in time.`,
+				`The reconcile example did not write ${RECONCILE_DEMO_CALLS.length} rows in time.`,
 			);
 		await sleep(2000);
 	}
 	const projectId = await tables.personalProjectId();
-	await ctx.page.goto(`${ctx.baseUrl}/projects/${projectId}/datatables/${table.id}`);
-	await ctx.page.getByTestId('data-table-grid').waitFor({ timeout: 60_000 });
-	await ctx.page
-		.locator('.ag-row')
-		.nth(RECONCILE_DEMO_CALLS.length - 1)
-		.waitFor();
-	await settle(ctx.page);
-	await dismissPopups(ctx.page);
-	await ctx.page.mouse.move(VIEWPORT.width - 1, VIEWPORT.height - 1);
-	await shoot(ctx, file);
+	// Wide enough for the columns up to created_at; the rest of the row is a scroll away.
+	await ctx.page.setViewportSize(GRID_VIEWPORT);
+	try {
+		await ctx.page.goto(`${ctx.baseUrl}/projects/${projectId}/datatables/${table.id}`);
+		await ctx.page.getByTestId('data-table-grid').waitFor({ timeout: 60_000 });
+		await ctx.page
+			.locator('.ag-row')
+			.nth(RECONCILE_DEMO_CALLS.length - 1)
+			.waitFor();
+		await settle(ctx.page);
+		await dismissPopups(ctx.page);
+		await ctx.page.mouse.move(GRID_VIEWPORT.width - 1, GRID_VIEWPORT.height - 1);
+		await shoot(ctx, file, { x: 0, y: 0, width: GRID_VIEWPORT.width, height: 470 });
+	} finally {
+		await ctx.page.setViewportSize(VIEWPORT);
+	}
 }
+
+const GRID_VIEWPORT = { width: 1920, height: 900 } as const;
 
 export const SCENES: Scene[] = [
 	{
