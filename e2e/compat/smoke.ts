@@ -176,7 +176,7 @@ function triggerWorkflow(): WorkflowImport {
 /**
  * The example uses n8n 2.x's Form nodes (v2.5), which n8n 1.x does not have. On 1.x rows the Form and Form
  * Trigger nodes are set to the newest version that n8n version has, and each form field's label is set to
- * its field name (see otpExample); our nodes and the If nodes are unchanged. The README's table says so.
+ * its field name (see otpExample); our nodes and the If nodes are unchanged. docs/development.md's compatibility table says so.
  */
 const FORM_VERSIONS_1X: Record<string, { form: number; formTrigger: number }> = {
 	'1.123.81': { form: 2.3, formTrigger: 2.3 },
