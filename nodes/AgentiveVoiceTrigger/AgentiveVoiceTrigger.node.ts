@@ -46,6 +46,7 @@ export class AgentiveVoiceTrigger implements INodeType {
 				{
 					description:
 						'Place a call (for example with the Agentive Voice node), wait for it to finish, then fetch again.',
+					itemIndex: 0, // the test event's one item
 				},
 			);
 		}
