@@ -569,6 +569,20 @@ export async function runRow(
 			polls = await pollCount();
 			await activateWorkflowCompat(rest(), TRIGGER_ID);
 			polls = await untilPoll(polls, 90_000);
+			if (row.cursorInDatabase) {
+				// n8n 2.41.1 commits no cursor for the activation poll when it emits nothing (its
+				// PollTriggerExecutor skips commitStagedCursor for that "testing" poll), and with durable
+				// cursors each scheduled poll starts from poller_state: the first scheduled poll is a
+				// baseline again. Calls must therefore be placed after it (docs: compatibility).
+				polls = await untilPoll(polls, 90_000);
+				const lists = (await sandbox.log()).filter(
+					(entry) => entry.method === 'GET' && entry.path === '/calls',
+				);
+				const repeated = lists.length >= 2 && !('from' in (lists.at(-1)?.query ?? {}));
+				log(
+					`compat ${row.name}:   the first scheduled poll ${repeated ? "repeated the baseline (the activation poll's state was not kept)" : "continued from the activation poll's state"}`,
+				);
+			}
 			await sleep(3000);
 			assert.deepEqual(await emittedIds(), [], 'the baseline emits nothing');
 		});
