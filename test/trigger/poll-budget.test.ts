@@ -142,6 +142,24 @@ describe('Agentive Voice Trigger: the poll budget of n8n 2.x', () => {
 		expect(later.sort()).toEqual([...live].sort());
 	});
 
+	it('stops on a whole second when seven calls share each second and pages end mid-second', async () => {
+		const trigger = triggerWith(2 * BUDGET_MS, { events: ['completed', 'failed', 'missed'] });
+		await trigger.poll();
+		sandbox().control.advanceClock(MINUTE);
+		const now = sandbox().control.now();
+		const ids = seed(
+			sandbox(),
+			Array.from({ length: 2100 }, (_, i) => ({
+				status: 'completed' as const,
+				created_at: now - 300_000 + Math.floor(i / 7) * 1000,
+			})),
+		);
+		const { emitted, polls } = await drain(trigger);
+		expect(polls).toBeGreaterThanOrEqual(2);
+		expect(emitted).toHaveLength(ids.length);
+		expect(new Set(emitted)).toEqual(new Set(ids));
+	});
+
 	it('on n8n 1.x (no getPollBudgetMs) the same catch-up is one poll, as before', async () => {
 		const trigger = triggerWith(null, { events: ['completed', 'failed', 'missed'] });
 		await trigger.poll();
