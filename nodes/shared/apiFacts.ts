@@ -86,12 +86,14 @@ const MOBILE_FORMS = [/^([6-9]\d{9})$/, /^91([6-9]\d{9})$/, /^\+91([6-9]\d{9})$/
 /**
  * An Indian mobile number in +91XXXXXXXXXX form. Spaces, dashes, dots and brackets are
  * tolerated. A leading 0 is refused: 0 + a landline STD code (07965318581) would otherwise pass
- * for a mobile number.
+ * for a mobile number. A JSON number must be a positive integer: -9812345678 is not a number to
+ * dial, though its digits without the sign are.
  */
 export function normaliseMobileNumber(input: unknown): string | undefined {
 	let text: string;
 	if (typeof input === 'string') text = input;
-	else if (typeof input === 'number' && Number.isSafeInteger(input)) text = String(input);
+	else if (typeof input === 'number' && Number.isSafeInteger(input) && input > 0)
+		text = String(input);
 	else return undefined;
 	const compact = text.replace(/[\s\-.()]/g, '');
 	for (const form of MOBILE_FORMS) {
