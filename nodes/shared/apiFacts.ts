@@ -78,6 +78,19 @@ export const MAX_TTL_SECONDS = 86_400;
 export const MAX_OTP_ATTEMPTS = 10;
 export const MAX_MESSAGE_LENGTH = 500;
 
+/**
+ * Ranges of the numeric Options, in the editor (minValue/maxValue) and checked again at run time,
+ * since an expression bypasses the editor. Where each bound comes from: docs/assumptions.md.
+ * timeoutMs: Node's timers turn 2^31 ms or more into 1 ms; an hour is far beyond any response.
+ * maxRateLimitWaitSec: the API's window is a minute; an hour is 60 windows.
+ * skipCalledWithinMinutes: a year back, so the List-calls window starts on a date the API reads.
+ */
+export const OPTION_RANGES = {
+	timeoutMs: { min: 1, max: 3_600_000 },
+	maxRateLimitWaitSec: { min: 0, max: 3_600 },
+	skipCalledWithinMinutes: { min: 0, max: 525_600 },
+} as const;
+
 // ---- Values -----------------------------------------------------------------------------------
 
 /** The three documented forms, once spaces and dashes are removed. Mobiles start with 6-9. */
