@@ -37,6 +37,17 @@ export function toApiTimestamp(value: DateTime): string {
 export const toSeconds = (ms: number): number => Math.floor(ms / 1000);
 
 /**
+ * The instants a date we send may name: 4-digit years in IST, from the year 1000 (the range of
+ * common DATETIME columns) to the end of 9999. Beyond them, toApiTimestamp would write +010000-…
+ * or -000001-…, which the API refuses (docs/assumptions.md, "Dates we send").
+ */
+export const API_DATE_RANGE = {
+	minMs: Date.UTC(1000, 0, 1) - 330 * 60_000,
+	maxMs: Date.UTC(10_000, 0, 1) - 330 * 60_000 - 1,
+	text: 'from 1000-01-01 to 9999-12-31 (IST)',
+} as const;
+
+/**
  * Reads a date a user gave for a List filter: an ISO 8601 string, a JS Date, or a Luxon DateTime
  * (what `{{ $now }}` and date expressions produce). A date or time without an offset is read as
  * IST. Returns undefined when unreadable.
@@ -51,8 +62,9 @@ export function toDateTime(input: unknown): DateTime | undefined {
 	} else if (typeof input === 'string') {
 		const text = input.trim();
 		const wrapped = DATE_TIME_TEXT.exec(text)?.[1] ?? text;
-		// Only the ISO forms; "06/04/2026" means different days in different countries.
-		if (!/^\d{4}-\d{2}-\d{2}/.test(wrapped)) return undefined;
+		// Only the ISO forms (with ISO's expanded ±YYYYYY years, which n8n writes for years past 9999);
+		// "06/04/2026" means different days in different countries.
+		if (!/^(\d{4}|[+-]\d{6})-\d{2}-\d{2}/.test(wrapped)) return undefined;
 		result = DateTime.fromISO(wrapped, { zone: IST, setZone: true });
 	}
 	return result?.isValid ? result : undefined;

@@ -2,6 +2,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
+	API_DATE_RANGE,
 	cleanReferenceId,
 	isEmpty,
 	normaliseMobileNumber,
@@ -192,13 +193,28 @@ export abstract class FieldReader {
 		return result.value;
 	}
 
-	/** Undefined when empty; otherwise a date sent as ISO 8601 with an explicit +05:30 offset. */
-	optionalTimestamp(name: string, field: string): { iso: string; millis: number } | undefined {
+	/**
+	 * Undefined when empty; otherwise a date sent as ISO 8601 with an explicit +05:30 offset. A
+	 * date outside API_DATE_RANGE on the open side of its `bound` (a lower bound before the year
+	 * 1000, an upper bound after 9999) means "no bound" and is left out; on the other side no call
+	 * can match, so it is refused.
+	 */
+	optionalTimestamp(
+		name: string,
+		field: string,
+		bound: 'lower' | 'upper',
+	): { iso: string; millis: number } | undefined {
 		const value = this.value(name);
 		if (isEmpty(value)) return undefined;
 		const parsed = toDateTime(value);
 		if (parsed === undefined) throw this.invalid(field, value, ACCEPTED.date);
-		return { iso: toApiTimestamp(parsed), millis: parsed.toMillis() };
+		const millis = parsed.toMillis();
+		const { minMs, maxMs, text } = API_DATE_RANGE;
+		if (millis >= minMs && millis <= maxMs) return { iso: toApiTimestamp(parsed), millis };
+		if ((bound === 'lower' && millis < minMs) || (bound === 'upper' && millis > maxMs)) {
+			return undefined;
+		}
+		throw this.invalid(field, value, `a date ${text}`);
 	}
 }
 

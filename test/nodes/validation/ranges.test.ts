@@ -82,3 +82,68 @@ describe('numeric options: the largest accepted values work', () => {
 		expect(apiRequests(sandbox(), 'POST', '/calls')).toHaveLength(1);
 	});
 });
+
+const listCalls = (filters: Record<string, unknown>) => ({
+	resource: 'call',
+	operation: 'getMany',
+	returnAll: false,
+	limit: 5,
+	filters,
+});
+
+describe('dates: every date sent has a 4-digit year in IST', () => {
+	it.each<[string, Record<string, unknown>, Record<string, string | undefined>]>([
+		[
+			'Created Before 9999-12-31T23:59:59Z (year 10000 in IST) means no upper bound',
+			{ to: '9999-12-31T23:59:59Z' },
+			{ to: undefined },
+		],
+		[
+			'Created Before a far-future date from an expression is left out too',
+			{ from: '2026-06-01', to: '={{ DateTime.fromISO("+050000-01-01T00:00:00Z") }}' },
+			{ from: '2026-06-01T00:00:00+05:30', to: undefined },
+		],
+		[
+			'Created After year 0000 with a far offset means no lower bound',
+			{ from: '0000-01-01T00:00:00-12:00' },
+			{ from: undefined },
+		],
+		[
+			'the last instant of 9999 in IST is sent as written',
+			{ to: '9999-12-31T23:59:59+05:30' },
+			{ to: '9999-12-31T23:59:59+05:30' },
+		],
+		[
+			'the first instant of 1000 in IST is sent as written',
+			{ from: '1000-01-01T00:00:00+05:30' },
+			{ from: '1000-01-01T00:00:00+05:30' },
+		],
+	])('%s', async (_case, filters, expected) => {
+		const result = await runNode(sandbox(), listCalls(filters));
+		expect(result.nodeError).toBeUndefined();
+		const [list] = apiRequests(sandbox(), 'GET', '/calls');
+		expect(list.status).toBe(200);
+		for (const [key, value] of Object.entries(expected)) expect(list.query[key]).toBe(value);
+		for (const sent of [list.query.from, list.query.to].filter(Boolean)) {
+			expect(sent).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+05:30$/);
+		}
+	});
+
+	it.each<[string, Record<string, unknown>, string]>([
+		[
+			'Created After beyond 9999 (no call can match)',
+			{ from: '={{ DateTime.fromISO("+010000-06-01T00:00:00Z") }}' },
+			'Invalid Filters › Created After',
+		],
+		[
+			'Created Before the year 1000 (no call can match)',
+			{ to: '0999-12-31' },
+			'Invalid Filters › Created Before "0999-12-31": expected a date from 1000-01-01 to 9999-12-31 (IST)',
+		],
+	])('refuses %s, naming the field, before any request', async (_case, filters, expectedStart) => {
+		const error = nodeErrorOf(await runNode(sandbox(), listCalls(filters)));
+		expect(error.message.startsWith(expectedStart)).toBe(true);
+		expect(error.message).toContain('expected a date from 1000-01-01 to 9999-12-31 (IST)');
+		expect(apiRequests(sandbox())).toHaveLength(0);
+	});
+});
