@@ -56,7 +56,8 @@ export function placementReferenceId(
 ): string | undefined {
 	const given = params.referenceId();
 	if (given !== undefined) return given;
-	if (options.value('generateReferenceId') === false) return undefined;
+	if (options.value('generateReferenceId', undefined, 'Generate Reference ID If Empty') === false)
+		return undefined;
 	return generateReferenceId(params.ctx, params.itemIndex);
 }
 
