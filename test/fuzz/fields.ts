@@ -13,7 +13,7 @@ import { DEMO } from '../../sandbox';
 type Arb = fc.Arbitrary<unknown>;
 
 /** Anything a mapped field might carry: text, numbers of every kind, null, lists, objects. */
-const junk: Arb = fc.oneof(
+export const junk: Arb = fc.oneof(
 	fc.string({ maxLength: 12 }),
 	fc.string({ unit: 'grapheme', maxLength: 8 }),
 	fc.integer(),
@@ -29,7 +29,7 @@ const mobile = fc.oneof(
 );
 
 /** Indian mobiles in every documented form, with separators, and near misses. */
-const phone: Arb = fc.oneof(
+export const phone: Arb = fc.oneof(
 	mobile.map(String),
 	mobile,
 	mobile.map((n) => `+91${n}`),
@@ -43,7 +43,7 @@ const phone: Arb = fc.oneof(
 );
 
 /** Whole numbers around [min, max]: inside, at and past the bounds, fractions, numeric text. */
-function whole(min: number, max: number): Arb {
+export function whole(min: number, max: number): Arb {
 	const inside = fc.integer({ min, max });
 	return fc.oneof(
 		inside,
