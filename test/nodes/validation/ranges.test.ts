@@ -2,7 +2,10 @@
  * Issue 26, numeric ranges: every numeric option has a range the API and the platform can honour,
  * checked before any request (also for a value an expression produced), naming the field.
  */
+import type { INodeProperties } from 'n8n-workflow';
+
 import { OPTION_RANGES } from '../../../nodes/shared/apiFacts';
+import { AgentiveVoice, AgentiveVoiceTrigger } from '../../harness/nodes';
 import { apiRequests, nodeErrorOf, runNode, useSandbox } from '../helpers';
 
 const sandbox = useSandbox();
@@ -145,5 +148,36 @@ describe('dates: every date sent has a 4-digit year in IST', () => {
 		expect(error.message.startsWith(expectedStart)).toBe(true);
 		expect(error.message).toContain('expected a date from 1000-01-01 to 9999-12-31 (IST)');
 		expect(apiRequests(sandbox())).toHaveLength(0);
+	});
+});
+
+/** Every property of a node, collections' and fixedCollections' fields included. */
+function allProperties(properties: INodeProperties[]): INodeProperties[] {
+	return properties.flatMap((property) => [
+		property,
+		...allProperties(
+			(property.options ?? []).flatMap((option) =>
+				'values' in option ? option.values : 'type' in option ? [option as INodeProperties] : [],
+			),
+		),
+	]);
+}
+
+describe('the editor shows the ranges', () => {
+	const numeric = [new AgentiveVoice(), new AgentiveVoiceTrigger()].flatMap((node) =>
+		allProperties(node.description.properties).filter((property) => property.type === 'number'),
+	);
+
+	it('every numeric field has a minimum; the options of OPTION_RANGES their maximum too', () => {
+		expect(numeric.length).toBeGreaterThanOrEqual(12);
+		for (const property of numeric) {
+			expect({ name: property.name, min: property.typeOptions?.minValue }).toEqual({
+				name: property.name,
+				min: expect.any(Number),
+			});
+			const range = OPTION_RANGES[property.name as keyof typeof OPTION_RANGES];
+			if (range)
+				expect(property.typeOptions).toMatchObject({ minValue: range.min, maxValue: range.max });
+		}
 	});
 });
