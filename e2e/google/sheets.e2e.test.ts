@@ -25,19 +25,33 @@ import { createSign } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import {
+	activateWorkflowCompat,
+	deactivateWorkflowCompat,
+	runWorkflowCompat,
+} from '../lib/compat-rest';
 import { withShortPolls, until } from '../lib/example-edits';
 import { bootSuiteStack, stopSuiteStack } from '../lib/harness';
 import type { WorkflowImport } from '../lib/n8n';
 import { decodeExecutionData, nodeOutput, type N8nRest } from '../lib/n8n-rest';
 import { log } from '../lib/proc';
 import { SandboxControl, type SandboxCall } from '../lib/sandbox-control';
+import { COMPAT_RUNTIMES, PINNED_RUNTIME } from '../lib/runtime';
 import { loadExampleWorkflows, SANDBOX_CREDENTIAL, type Stack } from '../lib/stack';
 import { workflowIssues } from '../lib/workflow-check';
 import { TOKEN_URL, TokenEndpoint } from './auth';
 import { GoogleStandInProcess } from './client';
 import { SheetsApi } from './sheets';
 
-const LABEL = 'google-sheets';
+/** E2E_GOOGLE_N8N=n8n-1.123.81 runs the same suite on that runtime (by hand, not in CI). */
+const OTHER_N8N = process.env.E2E_GOOGLE_N8N;
+const RUNTIME = OTHER_N8N ? COMPAT_RUNTIMES[OTHER_N8N] : PINNED_RUNTIME;
+if (!RUNTIME)
+	throw new Error(
+		`E2E_GOOGLE_N8N=${OTHER_N8N}: not one of ${Object.keys(COMPAT_RUNTIMES).join(', ')}.`,
+	);
+const VERSION = RUNTIME.n8nVersion;
+const LABEL = OTHER_N8N ? `google-sheets-${OTHER_N8N}` : 'google-sheets';
 const EXAMPLE_ID = 'avExReconcileGsh';
 const SPREADSHEET_ID = '1AgVoiceE2eCallsSheet_0123456789abcdefghij';
 const SHEET = 'Calls';
@@ -72,7 +86,7 @@ const COLUMNS = ['unique_id', 'to_number', 'status', 'end_reason', 'duration_sec
 const byUniqueId = (a: { unique_id?: unknown }, b: { unique_id?: unknown }) =>
 	String(a.unique_id).localeCompare(String(b.unique_id), 'en', { numeric: true });
 
-describe('reconcile into Google Sheets (n8n’s Google Sheets node, through a proxy) in a real n8n', () => {
+describe(`reconcile into Google Sheets (n8n’s Google Sheets node, through a proxy) in a real n8n ${VERSION}`, () => {
 	let google: GoogleStandInProcess;
 	let stack: Stack;
 	let rest: N8nRest;
@@ -131,6 +145,7 @@ describe('reconcile into Google Sheets (n8n’s Google Sheets node, through a pr
 			seedCalls: 0,
 			sandboxArgs: ['--manual-clock'],
 			n8nEnv: google.n8nEnv,
+			runtime: RUNTIME,
 		});
 		rest = stack.n8n.rest;
 		sandbox = new SandboxControl(stack.sandbox);
@@ -179,7 +194,7 @@ describe('reconcile into Google Sheets (n8n’s Google Sheets node, through a pr
 
 	it('30 calls with mixed outcomes become exactly 30 rows with their status, end reason and talk time', async () => {
 		await sandbox.clearLog();
-		await rest.activateWorkflow(workflowId);
+		await activateWorkflowCompat(rest, workflowId);
 		await sandbox.untilPollDone(0, 30_000); // the baseline poll: it records, emits nothing
 
 		const ids = new Set<string>();
@@ -319,7 +334,7 @@ describe('reconcile into Google Sheets (n8n’s Google Sheets node, through a pr
 		await sandbox.untilPollDone((await sandbox.log()).length, 60_000);
 		await sandbox.untilPollDone((await sandbox.log()).length, 30_000);
 		expect((await sheetRows()).rows).toHaveLength(33);
-		await rest.deactivateWorkflow(workflowId);
+		await deactivateWorkflowCompat(rest, workflowId);
 	});
 
 	it('an unknown spreadsheet fails the execution with Google’s answer; an unknown sheet with n8n’s', async () => {
@@ -346,7 +361,7 @@ describe('reconcile into Google Sheets (n8n’s Google Sheets node, through a pr
 		};
 		const errorOf = async (options: { spreadsheetId?: string; sheet?: string }) => {
 			const saved = await rest.createWorkflow(manual(options));
-			const execution = await rest.runWorkflow(saved.id, { timeoutMs: 60_000 });
+			const execution = await runWorkflowCompat(rest, VERSION, saved.id, 'Run', 60_000);
 			expect(execution.status).toBe('error');
 			return JSON.stringify(decodeExecutionData(execution).resultData.error);
 		};
