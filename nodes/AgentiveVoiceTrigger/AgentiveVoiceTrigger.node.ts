@@ -54,9 +54,7 @@ export class AgentiveVoiceTrigger implements INodeType {
 		const staticData = this.getWorkflowStaticData('node');
 		if (!acquireLease(staticData)) return null; // the previous poll is still running
 		try {
-			// No state (or changed events/filters): a baseline that remembers what is already finished.
 			const previous = readState(staticData, settings);
-			// Pages until done or until n8n's poll budget (2.x) runs low; the rest waits for the next poll.
 			const listing = await listCalls(this, settings, listingPlan(previous, settings));
 			// Reached only when every page arrived: a failed poll leaves the state as it was.
 			const { state, finished } = reconcile(previous, listing, settings);

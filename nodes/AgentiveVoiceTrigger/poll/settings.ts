@@ -18,11 +18,7 @@ class PollParameters extends FieldReader {
 	}
 }
 
-/**
- * Reads and checks the parameters before any request. A bad value (also one an expression
- * produced) fails the poll with an error naming the field, the value and what is accepted; the
- * poll then changes nothing in the static data.
- */
+/** Checked before any request: a bad value fails the poll, which then changes no static data. */
 export function readSettings(ctx: IPollFunctions): TriggerSettings {
 	const params = new PollParameters(ctx);
 	const events = params.listOf('events', 'Events', FINISHED_STATUSES);
@@ -42,17 +38,14 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 		const { label, min, max } = NUMBER_OPTIONS[name];
 		return options.optionalWholeNumber(name, label, min, max) ?? NUMBER_OPTIONS[name].default;
 	};
-	const lookbackMinutes = wholeNumber('lookbackMinutes');
-	const timeoutSeconds = wholeNumber('requestTimeout');
-
 	const sortedEvents = [...new Set(events)].sort();
 	return {
 		events: sortedEvents,
 		direction,
 		number,
 		campaignId,
-		lookbackMs: lookbackMinutes * 60_000,
-		timeoutMs: timeoutSeconds * 1000,
+		lookbackMs: wholeNumber('lookbackMinutes') * 60_000,
+		timeoutMs: wholeNumber('requestTimeout') * 1000,
 		fingerprint: JSON.stringify([
 			sortedEvents,
 			direction ?? null,
