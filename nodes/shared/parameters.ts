@@ -47,16 +47,15 @@ const ACCEPTED = {
  * request. Every failure is a NodeOperationError for the item that names the field ("Options ›
  * Timeout (ms)"), shows the bad value and says what is accepted.
  */
-export abstract class FieldReader {
+export class FieldReader {
 	constructor(
 		protected readonly node: INode,
 		/** undefined in the trigger, whose poll has no items. */
 		private readonly errorItemIndex: number | undefined,
 		/** The collection's display name, prefixed to every field name; '' for top-level fields. */
 		private readonly prefix: string,
+		protected readonly read: (name: string, fallback: unknown) => unknown,
 	) {}
-
-	protected abstract read(name: string, fallback: unknown): unknown;
 
 	/** The value as set, unchecked; a failing expression's error starts with the field's name. */
 	value(name: string, fallback?: unknown, field = name): unknown {
@@ -91,23 +90,21 @@ export abstract class FieldReader {
 		description?: string,
 	): NodeOperationError {
 		const name = this.nameOf(field);
-		return new NodeOperationError(
-			this.node,
-			`Invalid ${name} ${showValue(value)}: expected ${accepted}`,
-			{
-				itemIndex: this.errorItemIndex,
-				description: description ?? `Set ${name} to ${accepted}.`,
-			},
-		);
+		const message = `Invalid ${name} ${showValue(value)}: expected ${accepted}`;
+		description ??= `Set ${name} to ${accepted}.`;
+		return new NodeOperationError(this.node, message, {
+			itemIndex: this.errorItemIndex,
+			description,
+		});
 	}
 
 	/** Read field by field (n8n reads a dotted path), so a failing expression names its own field. */
 	collection(name: string, label: string): CollectionParameters {
-		const readField = (key: string): unknown => this.read(`${name}.${key}`, null);
-		return new CollectionParameters(this.node, this.errorItemIndex, this.nameOf(label), readField);
+		const readField = (key: string, fallback: unknown) =>
+			this.read(`${name}.${key}`, null) ?? fallback;
+		return new FieldReader(this.node, this.errorItemIndex, this.nameOf(label), readField);
 	}
 
-	/** The value `check` returns, or an error saying what is `accepted`. */
 	private checked<T>(
 		name: string,
 		field: string,
@@ -120,7 +117,6 @@ export abstract class FieldReader {
 		return result;
 	}
 
-	/** Undefined when left empty; otherwise `read()`. */
 	private optional<T>(name: string, field: string, read: () => T): T | undefined {
 		return isEmpty(this.value(name, undefined, field)) ? undefined : read();
 	}
@@ -140,11 +136,8 @@ export abstract class FieldReader {
 		const value = this.value(name, [], field);
 		if (isEmpty(value)) return [];
 		const list = Array.isArray(value) ? (value as unknown[]) : [value];
-		for (const entry of list) {
-			if (typeof entry !== 'string' || !(allowed as readonly string[]).includes(entry)) {
-				throw this.invalid(field, entry, `one of ${allowed.join(', ')}`);
-			}
-		}
+		const bad = list.findIndex((entry) => !(allowed as readonly unknown[]).includes(entry));
+		if (bad >= 0) throw this.invalid(field, list[bad], `one of ${allowed.join(', ')}`);
 		return list as T[];
 	}
 
@@ -192,7 +185,6 @@ export abstract class FieldReader {
 		return this.checked(name, field, ACCEPTED.id, toResourceId);
 	}
 
-	/** The package's reference_id rule (apiFacts.cleanReferenceId). Undefined when empty. */
 	referenceId(name = 'referenceId', field = 'Reference ID'): string | undefined {
 		const value = this.value(name, '', field);
 		const result = cleanReferenceId(value);
@@ -230,18 +222,4 @@ export abstract class FieldReader {
 	}
 }
 
-/** The fields of one collection parameter (Options, Additional Fields, Filters). */
-export class CollectionParameters extends FieldReader {
-	constructor(
-		node: INode,
-		itemIndex: number | undefined,
-		label: string,
-		private readonly readField: (key: string) => unknown,
-	) {
-		super(node, itemIndex, label);
-	}
-
-	protected read(name: string, fallback: unknown): unknown {
-		return this.readField(name) ?? fallback;
-	}
-}
+export type CollectionParameters = FieldReader;

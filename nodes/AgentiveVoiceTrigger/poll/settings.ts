@@ -7,20 +7,11 @@ import { NUMBER_OPTIONS } from './description';
 import type { TriggerSettings } from './types';
 import { FINISHED_STATUSES } from './types';
 
-/** The trigger's parameters, read with the action node's field reader (a poll has no items). */
-class PollParameters extends FieldReader {
-	constructor(private readonly ctx: IPollFunctions) {
-		super(ctx.getNode(), undefined, '');
-	}
-
-	protected read(name: string, fallback: unknown): unknown {
-		return this.ctx.getNodeParameter(name, fallback) as unknown;
-	}
-}
-
 /** Checked before any request: a bad value fails the poll, which then changes no static data. */
 export function readSettings(ctx: IPollFunctions): TriggerSettings {
-	const params = new PollParameters(ctx);
+	const params = new FieldReader(ctx.getNode(), undefined, '', (name, fallback) =>
+		ctx.getNodeParameter(name, fallback),
+	);
 	const events = params.listOf('events', 'Events', FINISHED_STATUSES);
 	if (events.length === 0) {
 		throw new NodeOperationError(ctx.getNode(), 'Select at least one event', {
