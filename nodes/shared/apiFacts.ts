@@ -1,8 +1,4 @@
-/**
- * Facts about the Agentive Voice API, each defined once and used by both nodes, and the pure checks
- * built on them: each returns the value to send, or `undefined` when the input is not acceptable
- * (the caller names the field in its error).
- */
+// Facts about the API, defined once for both nodes, and pure checks: value to send or undefined.
 import { DateTime, FixedOffsetZone } from 'luxon';
 
 /** Every timestamp of the API is IST; IST has no daylight saving, so a fixed +05:30 is exact. */
@@ -58,13 +54,13 @@ export function toDateTime(input: unknown): DateTime | undefined {
 
 export const MAX_PER_PAGE = 100;
 
-/** The rows of a List response (`data`), or none when the body has no array there. */
 export function dataArray<T>(body: unknown): T[] {
 	const data = body && typeof body === 'object' ? (body as { data?: unknown }).data : undefined;
 	return Array.isArray(data) ? (data as T[]) : [];
 }
 
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_SEC = 300;
+// The spec gives no upper bounds: these are the sandbox's (docs/assumptions.md), so both agree.
 export const MAX_TTL_SECONDS = 86_400;
 export const MAX_OTP_ATTEMPTS = 10;
 export const MAX_MESSAGE_LENGTH = 500;
@@ -79,24 +75,16 @@ export const OPTION_RANGES = {
 	skipCalledWithinMinutes: { min: 0, max: 525_600 },
 } as const;
 
-const MOBILE_FORMS = [/^([6-9]\d{9})$/, /^91([6-9]\d{9})$/, /^\+91([6-9]\d{9})$/];
-
 /**
  * An Indian mobile number as +91XXXXXXXXXX. A leading 0 is refused (0 + an STD code would pass for
  * a mobile), and so is a JSON number that is not a positive integer.
  */
 export function normaliseMobileNumber(input: unknown): string | undefined {
-	let text: string;
-	if (typeof input === 'string') text = input;
-	else if (typeof input === 'number' && Number.isSafeInteger(input) && input > 0)
-		text = String(input);
-	else return undefined;
-	const compact = text.replace(/[\s\-.()]/g, '');
-	for (const form of MOBILE_FORMS) {
-		const match = form.exec(compact);
-		if (match) return `+91${match[1]}`;
-	}
-	return undefined;
+	const positive = typeof input === 'number' && Number.isSafeInteger(input) && input > 0;
+	if (typeof input !== 'string' && !positive) return undefined;
+	// The three documented forms (9812345678, 919812345678, +919812345678); mobiles start with 6-9.
+	const match = /^(?:\+?91)?([6-9]\d{9})$/.exec(String(input).replace(/[\s\-.()]/g, ''));
+	return match ? `+91${match[1]}` : undefined;
 }
 
 /** A whole number in [min, max] from a number or numeric string; hex, exponents, fractions refused. */
@@ -105,23 +93,19 @@ export function toWholeNumber(
 	min: number,
 	max = Number.MAX_SAFE_INTEGER,
 ): number | undefined {
-	let value: number;
-	if (typeof input === 'number') value = input;
-	else if (typeof input === 'string' && /^\s*[+-]?\d+(\.0+)?\s*$/.test(input))
-		value = Number(input);
-	else return undefined;
+	const numeric = typeof input === 'string' && /^\s*[+-]?\d+(\.0+)?\s*$/.test(input);
+	if (typeof input !== 'number' && !numeric) return undefined;
+	const value = Number(input);
 	if (!Number.isSafeInteger(value) || value < min || value > max) return undefined;
 	return value;
 }
 
-/** True for a value the user left empty (including an expression that resolved to nothing). */
 export function isEmpty(input: unknown): boolean {
 	return (
 		input === undefined || input === null || (typeof input === 'string' && input.trim() === '')
 	);
 }
 
-/** The trimmed text (or the digits of a number) when `accept` takes it. */
 function trimmedIf(input: unknown, accept: (text: string) => boolean): string | undefined {
 	const text = typeof input === 'number' && Number.isSafeInteger(input) ? String(input) : input;
 	if (typeof text !== 'string') return undefined;
@@ -138,7 +122,6 @@ export const toResourceId = (input: unknown) =>
 /** Spec, "Reference IDs": capped at 120 characters; control characters are stripped. */
 export const REFERENCE_ID_MAX = 120;
 
-// C0, DEL and C1 control characters.
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
 
@@ -167,13 +150,9 @@ export const KEYPAD_DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 
 /** The spec documents only connect_agent; the others are this package's (docs/assumptions.md). */
 export const KEYPAD_ACTIONS = ['connect_agent', 'callback', 'opt_out', 'repeat'] as const;
 
-export function toKeypadDigit(input: unknown): string | undefined {
-	const text = typeof input === 'number' ? String(input) : input;
-	if (typeof text !== 'string') return undefined;
-	return (KEYPAD_DIGITS as readonly string[]).includes(text.trim()) ? text.trim() : undefined;
-}
+const trimmedIn = (list: readonly string[], text: unknown): string | undefined =>
+	typeof text === 'string' && list.includes(text.trim()) ? text.trim() : undefined;
 
-export function toKeypadAction(input: unknown): string | undefined {
-	if (typeof input !== 'string') return undefined;
-	return (KEYPAD_ACTIONS as readonly string[]).includes(input.trim()) ? input.trim() : undefined;
-}
+export const toKeypadDigit = (input: unknown) =>
+	trimmedIn(KEYPAD_DIGITS, typeof input === 'number' ? String(input) : input);
+export const toKeypadAction = (input: unknown) => trimmedIn(KEYPAD_ACTIONS, input);

@@ -31,7 +31,6 @@ function callPages(
 	return listPages<ApiCall>(ctx, request, perPage, maxPages);
 }
 
-/** What a poll listed: its calls, the spans it listed in full and those its budget left for later. */
 export interface Listing {
 	calls: ApiCall[];
 	spans: CreatedRange[];

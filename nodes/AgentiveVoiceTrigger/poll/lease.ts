@@ -7,7 +7,6 @@ const LEASE_KEY = 'pollLeaseUntil';
  */
 const LEASE_MS = 15 * 60_000;
 
-/** True when this poll may run; false when another poll of this node holds a live lease. */
 export function acquireLease(staticData: IDataObject, nowMs = Date.now()): boolean {
 	const heldUntil = staticData[LEASE_KEY];
 	if (typeof heldUntil === 'number' && heldUntil > nowMs && heldUntil - nowMs <= LEASE_MS)

@@ -13,11 +13,9 @@ const MERGE_BELOW_CALLS = 50;
 /** At most this many ranges (a request or more each) are re-read per poll. */
 export const MAX_FOLLOW_RANGES = 3;
 
-/** What one poll lists. */
 export interface ListingPlan {
 	/** Calls created since this (epoch ms), no upper bound; undefined: from the newest back. */
 	recentFromMs?: number;
-	/** Older parts that hold unfinished calls. */
 	follow: CreatedRange[];
 	/** Baseline only: stop paging once a page reaches calls this much older than the newest. */
 	stopAfterMs?: number;
@@ -49,10 +47,6 @@ export function readState(
 	if (!Array.isArray(backlog) || !backlog.every(isRange) || !isWholeNumber(baselineBefore))
 		return undefined;
 	return stored as TrackerState;
-}
-
-function settledBefore(latestMs: number | null): number | undefined {
-	return latestMs === null ? undefined : toSeconds(latestMs - SETTLE_MARGIN_MS) * 1000;
 }
 
 /**
@@ -109,12 +103,12 @@ export function planNextListing(
 	latestMs: number | null,
 	listed: Listed,
 ): { recentFromMs: number | null; follow: CreatedRange[] } {
-	const settled = settledBefore(latestMs);
-	if (settled === undefined) return { recentFromMs: null, follow: [] };
-	const parts: CreatedRange[] = [...new Set(unfinishedSecs.filter((sec) => sec < settled / 1000))]
+	if (latestMs === null) return { recentFromMs: null, follow: [] };
+	const settled = toSeconds(latestMs - SETTLE_MARGIN_MS);
+	const parts: CreatedRange[] = [...new Set(unfinishedSecs.filter((sec) => sec < settled))]
 		.sort((a, b) => a - b)
 		.map((sec) => [sec, sec + 1]);
-	parts.push([settled / 1000, Number.POSITIVE_INFINITY]);
+	parts.push([settled, Number.POSITIVE_INFINITY]);
 	// gaps[i]: calls between parts[i - 1] and parts[i]; merging keeps the other gaps as they are.
 	const gaps = parts.map((part, i) =>
 		i === 0 ? 0 : callsBetween(listed, parts[i - 1][1], part[0]),
@@ -137,11 +131,9 @@ export function planNextListing(
 }
 
 /** Where the next poll's listing starts: nothing older is listed again, so `seen` forgets it. */
-export function oldestListed(plan: {
-	recentFromMs: number | null;
-	follow: CreatedRange[];
-	backlog: CreatedRange[];
-}): number | undefined {
+export function oldestListed(
+	plan: Pick<TrackerState, 'recentFromMs' | 'follow'> & { backlog: CreatedRange[] },
+): number | undefined {
 	if (plan.recentFromMs === null) return undefined;
 	const starts = [...plan.follow, ...plan.backlog].map(([from]) => from * 1000);
 	return Math.min(plan.recentFromMs, ...starts);

@@ -34,7 +34,6 @@ export interface TrackerState {
 	fingerprint: string;
 	/** created_at (epoch ms) of the newest call ever listed: the API's "now". */
 	latestMs: number | null;
-	/** Where the next poll's recent part starts (epoch ms). */
 	recentFromMs: number | null;
 	/** Where older unfinished calls are: re-read every poll until they finish. */
 	follow: CreatedRange[];

@@ -17,7 +17,6 @@ export function isAccountRateLimit(statusCode: number, body: unknown): boolean {
 	return details === undefined || normalise(details) === normalise(ACCOUNT_RATE_LIMIT_DETAILS);
 }
 
-/** What a user should do about each HTTP status, in the spec's terms. */
 function adviceFor(statusCode: number, body: unknown): string {
 	if (statusCode === 401 || statusCode === 403) {
 		return 'Check the Publishable Key and Secret Key in the Agentive Voice credential, and that the account is active with API access enabled.';
@@ -75,7 +74,6 @@ const NETWORK_CODES: Record<string, string | undefined> = {
 	EHOSTUNREACH: 'the host is unreachable',
 };
 
-/** Finds a Node/axios error code anywhere in a (possibly wrapped) error. */
 export function networkCodeOf(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
@@ -98,7 +96,7 @@ export function describeNetworkCode(code: string): string {
 	);
 }
 
-/** A request that got no response. The message names the cause but never the request. */
+/** The message names the cause but never the request. */
 export function networkError(
 	node: INode,
 	code: string,
@@ -109,7 +107,6 @@ export function networkError(
 	return new NodeApiError(node, { kind: 'network' }, { message, description: advice, itemIndex });
 }
 
-/** A failure the transport itself decides on (no usable API answer to quote). */
 function transportError(
 	node: INode,
 	kind: string,
@@ -140,7 +137,6 @@ export function rateLimitWaitExceeded(
 	);
 }
 
-/** A POST that is not safe to repeat got no definite answer. */
 export function unknownOutcomeNotRetried(
 	node: INode,
 	problem: string,
@@ -160,7 +156,6 @@ export function unknownOutcomeNotRetried(
 	return transportError(node, 'outcome_unknown', message, advice, itemIndex);
 }
 
-/** A call placement without a reference_id got no definite answer: never retried. */
 export function placementNotRetried(
 	node: INode,
 	problem: string,
@@ -190,7 +185,6 @@ export function placementOutcomeUnknown(
 	);
 }
 
-/** Every attempt failed, and List calls shows no call with the reference_id. */
 export function placementFailed(
 	node: INode,
 	problem: string,
@@ -207,7 +201,6 @@ export function placementFailed(
 	);
 }
 
-/** A streamed download failed after its body had started to arrive: the body cannot be re-read. */
 export function downloadInterrupted(
 	node: INode,
 	reason: string,
