@@ -40,15 +40,11 @@ export class AgentiveVoiceTrigger implements INodeType {
 			// A sample to map fields from, however old; a test fetch writes no state.
 			const sample = await latestFinishedCall(this, settings);
 			if (sample) return [[{ json: sample }]];
-			throw new NodeOperationError(
-				this.getNode(),
-				'No finished call matches these events and filters yet',
-				{
-					description:
-						'Place a call (for example with the Agentive Voice node), wait for it to finish, then fetch again.',
-					itemIndex: 0, // the test event's one item
-				},
-			);
+			const message = 'No finished call matches these events and filters yet';
+			const description =
+				'Place a call (for example with the Agentive Voice node), wait for it to finish, then fetch again.';
+			// itemIndex 0: the test event's one item.
+			throw new NodeOperationError(this.getNode(), message, { description, itemIndex: 0 });
 		}
 
 		const staticData = this.getWorkflowStaticData('node');

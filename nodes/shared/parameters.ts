@@ -91,11 +91,9 @@ export class FieldReader {
 	): NodeOperationError {
 		const name = this.nameOf(field);
 		const message = `Invalid ${name} ${showValue(value)}: expected ${accepted}`;
+		const itemIndex = this.errorItemIndex;
 		description ??= `Set ${name} to ${accepted}.`;
-		return new NodeOperationError(this.node, message, {
-			itemIndex: this.errorItemIndex,
-			description,
-		});
+		return new NodeOperationError(this.node, message, { itemIndex, description });
 	}
 
 	/** Read field by field (n8n reads a dotted path), so a failing expression names its own field. */

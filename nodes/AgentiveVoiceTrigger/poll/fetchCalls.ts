@@ -4,7 +4,6 @@ import { formatApiInstant, MAX_PER_PAGE, parseApiInstant, toSeconds } from '../.
 import { listPages, type Page } from '../../shared/transport';
 import { spansOf, type ListingPlan } from './state';
 import type { ApiCall, CreatedRange, FinishedStatus, TriggerSettings } from './types';
-import { isFinished } from './types';
 
 /** Manual mode reads at most this many pages per status looking for a call of the campaign. */
 const SAMPLE_MAX_PAGES = 3;
@@ -143,7 +142,6 @@ async function latestOfStatus(
 	for await (const { data } of callPages(ctx, settings, { status }, perPage, SAMPLE_MAX_PAGES)) {
 		const match = data.find(
 			(call) =>
-				isFinished(call.status) &&
 				call.status === status &&
 				(settings.campaignId === undefined || call.campaign_id === settings.campaignId),
 		);
