@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { addReuseHint } from '../helpers/hints';
+import { releaseTry } from '../dialOnce/ledger';
+import { addReuseHint } from '../dialOnce/reasons';
 import * as account from './account/Account.resource';
 import * as call from './call/Call.resource';
 import * as campaign from './campaign/Campaign.resource';
@@ -74,10 +75,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			for (const entry of output) returnData.push({ ...entry, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const failure = asItemError(this, error, itemIndex);
-			if (!this.continueOnFail()) throw failure;
+			if (!this.continueOnFail()) {
+				releaseTry(this, false);
+				throw failure;
+			}
 			returnData.push({ json: errorJson(failure), pairedItem: { item: itemIndex } });
 		}
 	}
 	addReuseHint(this);
+	releaseTry(this, true);
 	return [returnData];
 }

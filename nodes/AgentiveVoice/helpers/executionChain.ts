@@ -17,7 +17,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { randomString } from 'n8n-workflow';
 
-import { runIndexOf } from './runMemory';
+import { runIndexOf } from '../dialOnce/ledger';
 
 /** Custom-data keys: letters only (n8n allows letters, digits and underscores, 50 at most). */
 export const CHAIN_KEY = 'agentiveVoiceRun';

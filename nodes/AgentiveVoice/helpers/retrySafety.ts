@@ -21,20 +21,22 @@ import {
 	MAX_PER_PAGE,
 	normaliseMobileNumber,
 } from '../../shared/apiFacts';
-import { apiRequest, apiRequestFull, type Envelope } from '../../shared/transport';
+import { apiRequest, apiRequestFull } from '../../shared/transport';
+import type { Envelope } from '../../shared/transport/types';
 import { placementNotRetried } from '../../shared/transport/errors';
 import { pages } from '../../shared/transport/pages';
 import type { CallObject } from '../../shared/types';
 import { executionChainOf, nodeTag, parseGeneratedId } from './executionChain';
 import {
 	countReuse,
+	ledgerOf,
 	markAttempt,
-	nodeRunMemory,
+	recordSentCode,
 	runIndexOf,
 	sentCodesOf,
-	type NodeRunMemory,
-	type ReuseReason,
-} from './runMemory';
+	type RunLedger,
+} from '../dialOnce/ledger';
+import { REASONS, type ReuseReason } from '../dialOnce/reasons';
 
 /** Slack on each side of a window: clocks of different hosts, whole-second created_at. */
 export const WINDOW_MARGIN_MS = 120_000;
@@ -169,7 +171,7 @@ function sameNodeKey(ctx: IExecuteFunctions): KeyOf {
 /** The sources that apply to this item, in the order they are consulted. */
 function sourcesFor(
 	ctx: IExecuteFunctions,
-	memory: NodeRunMemory,
+	memory: RunLedger,
 	itemIndex: number,
 	key: PlacementKey,
 ): Source[] {
@@ -177,7 +179,8 @@ function sourcesFor(
 	const now = Date.now();
 	const sources: Source[] = [];
 	const earlier = memory.items.get(itemIndex);
-	if (earlier?.kind === 'failed' && !earlier.refused && memory.firstAttemptMs !== undefined) {
+	const unsettled = earlier?.kind === 'unknown' || earlier?.kind === 'sending';
+	if (unsettled && memory.firstAttemptMs !== undefined) {
 		sources.push({
 			reason: 'earlierTry',
 			fromMs: memory.firstAttemptMs - WINDOW_MARGIN_MS,
@@ -206,7 +209,8 @@ function sourcesFor(
 	if (minutes > 0) {
 		sources.push({
 			reason: 'recentCall',
-			fromMs: now - minutes * 60_000,
+			// Never before 1970, whatever the value: the API's instants have 4-digit years.
+			fromMs: Math.max(0, now - minutes * 60_000),
 			toMs: now + WINDOW_MARGIN_MS,
 			keyOf: sameNodeKey(ctx),
 		});
@@ -228,31 +232,23 @@ async function priorCallsOf(
 		scans.set(ctx, byReason);
 	}
 	const cache = byReason;
-	let pending = cache.get(source.reason);
+	// The re-run guard takes each item's own Options value: one scan per window length.
+	const id =
+		source.reason === 'recentCall' ? `recentCall:${source.toMs - source.fromMs}` : source.reason;
+	let pending = cache.get(id);
 	if (!pending) {
 		pending = scanWindow(ctx, itemIndex, source.fromMs, source.toMs).then(
 			(calls) => new PriorCalls(calls, source.keyOf),
 		);
-		cache.set(source.reason, pending);
+		cache.set(id, pending);
 		// A failed scan is not kept: the next item tries again (and this one reports the error).
-		pending.catch(() => cache.delete(source.reason));
+		pending.catch(() => cache.delete(id));
 	}
 	return await pending;
 }
 
-const DETAILS: Record<ReuseReason, string> = {
-	earlierTry: 'Placed by an earlier try of this node (Retry On Fail); not dialled again.',
-	retriedExecution: 'Placed before this retry; not dialled again.',
-	crashedExecution: 'Placed by the crashed execution this retry continues; not dialled again.',
-	recentCall:
-		'This node already called the number within Options › Skip Numbers Called Within; not dialled again.',
-	sentEarlierInExecution:
-		'A code sent to this number earlier in this execution is still pending; no second code was sent.',
-	answeredEarlier: 'Answered by an earlier try of this node; no attempt was used.',
-};
-
 /** Keys this file adds to an output; an earlier output reused again loses its old ones. */
-const MARKERS = ['placedBeforeRetry', 'skippedRecentCall', 'sentEarlierInExecution', 'placedBy'];
+const MARKERS = [...new Set(Object.values(REASONS).map((reason) => reason.marker)), 'placedBy'];
 
 /** What an item outputs for a call placed before: the earlier answer's fields, marked. */
 export function placedBefore(
@@ -260,12 +256,6 @@ export function placedBefore(
 	reason: ReuseReason,
 	extra: Envelope | object = {},
 ): Envelope {
-	const marker =
-		reason === 'recentCall'
-			? { skippedRecentCall: true }
-			: reason === 'sentEarlierInExecution'
-				? { sentEarlierInExecution: true }
-				: { placedBeforeRetry: true };
 	const answer: Envelope = { ...prior };
 	for (const marker of MARKERS) delete answer[marker];
 	return {
@@ -274,9 +264,9 @@ export function placedBefore(
 		code: 200,
 		unique_id: prior.unique_id ?? null,
 		reference_id: prior.reference_id ?? null,
-		details: DETAILS[reason],
+		details: REASONS[reason].details,
 		...extra,
-		...marker,
+		[REASONS[reason].marker]: true,
 		placedBy: reason,
 	};
 }
@@ -310,7 +300,7 @@ export async function placeOnce(
 	place: () => Promise<Envelope>,
 	reuse: Reuse = reuseCall,
 ): Promise<Envelope> {
-	const memory = nodeRunMemory(ctx);
+	const memory = ledgerOf(ctx);
 	const earlier = memory.items.get(itemIndex);
 	if (earlier?.kind === 'placed') {
 		const reused = await reuse(earlier.response, 'earlierTry');
@@ -323,7 +313,7 @@ export async function placeOnce(
 			const reused = call && (await reuse(listedAsEnvelope(call), source.reason));
 			if (reused) return counted(memory, reused, source.reason);
 		}
-	} else if (earlier?.kind === 'failed' && !earlier.refused) {
+	} else if (earlier?.kind === 'unknown' || earlier?.kind === 'sending') {
 		// An earlier try's call may exist, and without a reference_id nothing can tell.
 		throw placementNotRetried(ctx.getNode(), 'an earlier try of this node', itemIndex);
 	}
@@ -331,8 +321,9 @@ export async function placeOnce(
 	const now = Date.now();
 	markAttempt(memory, now);
 	executionChainOf(ctx).markAttempt(now);
+	memory.items.set(itemIndex, { kind: 'sending' });
 	const response = await place().catch((error: unknown) => {
-		memory.items.set(itemIndex, { kind: 'failed', refused: isRefusal(error) });
+		memory.items.set(itemIndex, { kind: isRefusal(error) ? 'refused' : 'unknown' });
 		// The transport's errors pass through as they are (the router adds the item index).
 		return Promise.reject(error);
 	});
@@ -341,7 +332,7 @@ export async function placeOnce(
 }
 
 function counted(
-	memory: NodeRunMemory,
+	memory: RunLedger,
 	response: Envelope,
 	reason: ReuseReason,
 	byTry?: number,
@@ -390,7 +381,7 @@ export async function sendCodeOnce(
 	const reuse = reuseVerification(ctx, itemIndex);
 	const number = normaliseMobileNumber(key.number);
 	const sent = sentCodesOf(ctx);
-	const memory = nodeRunMemory(ctx);
+	const memory = ledgerOf(ctx);
 	const earlierHere = number === undefined ? undefined : sent.get(number);
 	// The same item's own earlier send is placeOnce's to judge (it also accepts a verified one).
 	const ownItem =
@@ -403,8 +394,7 @@ export async function sendCodeOnce(
 	const response = await placeOnce(ctx, itemIndex, key, send, reuse);
 	const requestId = response.request_id ?? response.unique_id;
 	if (number !== undefined && typeof requestId === 'string' && !response.sentEarlierInExecution) {
-		sent.set(number, {
-			requestId,
+		recordSentCode(ctx, number, {
 			response,
 			node: nodeTag(ctx),
 			run: `${runIndexOf(ctx, itemIndex)}:${itemIndex}`,

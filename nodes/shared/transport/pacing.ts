@@ -9,7 +9,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { sendOnce, CREDENTIAL_TYPE, type AttemptResult } from './attempt';
 import { isAccountRateLimit, rateLimitWaitExceeded } from './errors';
-import type { ApiContext, ApiRequest, ApiResponse } from './index';
+import type { ApiContext, ApiRequest, ApiResponse } from './types';
 
 // ---- The run: session and cancellation --------------------------------------------------------
 

@@ -6,7 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { listedReferenceId, MAX_PER_PAGE, parseApiInstant } from '../apiFacts';
 import { placementFailed, placementNotRetried, placementOutcomeUnknown } from './errors';
-import type { ApiContext, ApiRequest, ApiResponse } from './index';
+import type { ApiContext, ApiRequest, ApiResponse } from './types';
 import { pages } from './pages';
 import { exchange, pause, throwIfCancelled, type Session, type WaitBudget } from './pacing';
 import { backoffMs, unknownOutcomeOf, type UnknownOutcome } from './retries';

@@ -8,7 +8,7 @@ import type {
 import { ItemParameters } from '../../helpers/parameters';
 import { answeredBefore, recordAnswer } from '../../helpers/executionChain';
 import { requestSettings } from '../../helpers/requestOptions';
-import { countReuse, nodeRunMemory } from '../../helpers/runMemory';
+import { countReuse, ledgerOf } from '../../dialOnce/ledger';
 import { apiRequestFull } from '../../../shared/transport';
 import {
 	numberField,
@@ -114,7 +114,7 @@ export async function execute(
 	// An attempt an earlier try (Retry On Fail) or the original of an n8n Retry already made is
 	// reported, not made again: every attempt counts against the cap, and a right code verified
 	// twice would read "already used".
-	const memory = nodeRunMemory(this);
+	const memory = ledgerOf(this);
 	const earlierTry = memory.answers.get(itemIndex);
 	if (earlierTry) {
 		countReuse(memory, 'answeredEarlier');
