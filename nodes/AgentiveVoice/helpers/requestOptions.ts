@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { cleanReferenceId, DEFAULT_MAX_RATE_LIMIT_WAIT_SEC } from '../../shared/apiFacts';
-import { chainReferenceId } from './executionChain';
+import { chainReferenceId } from '../dialOnce/lineage';
 import type { CollectionParameters } from '../../shared/parameters';
 import type { ItemParameters } from './parameters';
 

@@ -18,8 +18,8 @@ export interface Session {
 	baseUrl: string;
 	/** The account's rate-limit window, shared by every run on the same account in this process. */
 	window: AccountWindow;
-	/** unique_ids of the calls this run has placed, so a lookup never mistakes one for another item's. */
-	placedIds: Set<string>;
+	/** unique_ids handed to an item of this run (placed or found): callLog.ts hands each out once. */
+	claimed: Set<string>;
 	/** Whether this run has sent a request yet: its first one checks the shared window (a probe). */
 	started: boolean;
 }
@@ -40,7 +40,7 @@ export async function sessionFor(ctx: ApiContext): Promise<Session> {
 	const session: Session = {
 		baseUrl,
 		window: accountWindowFor(accountKey, Date.now()),
-		placedIds: new Set(),
+		claimed: new Set(),
 		started: false,
 	};
 	sessions.set(ctx, session);

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/parameters';
-import { answeredBefore, recordAnswer } from '../../helpers/executionChain';
+import { answeredBefore, recordAnswer } from '../../dialOnce/lineage';
 import { requestSettings } from '../../helpers/requestOptions';
 import { countReuse, ledgerOf } from '../../dialOnce/ledger';
 import { apiRequestFull } from '../../../shared/transport';

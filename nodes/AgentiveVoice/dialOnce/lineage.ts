@@ -17,7 +17,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { randomString } from 'n8n-workflow';
 
-import { runIndexOf } from '../dialOnce/ledger';
+import { runIndexOf } from './ledger';
 
 /** Custom-data keys: letters only (n8n allows letters, digits and underscores, 50 at most). */
 export const CHAIN_KEY = 'agentiveVoiceRun';
@@ -45,7 +45,6 @@ interface StoredChain {
 
 export interface ExecutionChain {
 	readonly token: string;
-	readonly originExecutionId: string;
 	/** This execution is an n8n Retry carrying the chain of an earlier execution. */
 	readonly isRetry: boolean;
 	/** n8n keeps the chain with the execution (false where custom data is missing or full). */
@@ -216,7 +215,6 @@ export function executionChainOf(ctx: IExecuteFunctions): ExecutionChain {
 	const isRetry = current.x !== executionId;
 	const chain: ExecutionChain = {
 		token: current.t,
-		originExecutionId: current.x,
 		isRetry,
 		persisted,
 		priorWindow: isRetry && current.p ? { firstMs: current.p[0], lastMs: current.p[1] } : undefined,
