@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { releaseTry } from '../dialOnce/ledger';
-import { addReuseHint } from '../dialOnce/reasons';
+import { endTry } from '../dialOnce';
 import * as account from './account/Account.resource';
 import * as call from './call/Call.resource';
 import * as campaign from './campaign/Campaign.resource';
@@ -75,14 +74,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			for (const entry of output) returnData.push({ ...entry, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const failure = asItemError(this, error, itemIndex);
-			if (!this.continueOnFail()) {
-				releaseTry(this, false);
-				throw failure;
-			}
+			if (!this.continueOnFail()) throw failure;
 			returnData.push({ json: errorJson(failure), pairedItem: { item: itemIndex } });
 		}
 	}
-	addReuseHint(this);
-	releaseTry(this, true);
+	endTry(this);
 	return [returnData];
 }

@@ -24,6 +24,7 @@ import type { CallObject } from '../../shared/types';
 import { decide, lookbacksFor, type Found, type Lookback, type Origin } from './decide';
 import {
 	countReuse,
+	forgetRun,
 	ledgerOf,
 	markAttempt,
 	recordSentCode,
@@ -32,7 +33,7 @@ import {
 	type RunLedger,
 } from './ledger';
 import { executionChainOf, nodeTag, parseGeneratedId } from './lineage';
-import { REASONS, type ReuseReason } from './reasons';
+import { addReuseHint, REASONS, type ReuseReason } from './reasons';
 
 /** What a placement is recognised by. */
 export interface PlacementKey {
@@ -173,11 +174,11 @@ export async function placeOnce(
 	executionChainOf(ctx).markAttempt(now);
 	ledger.items.set(itemIndex, { kind: 'sending' });
 	const response = await place().catch((error: unknown) => {
-		ledger.items.set(itemIndex, { kind: isRefusal(error) ? 'refused' : 'unknown' });
+		ledgerOf(ctx).items.set(itemIndex, { kind: isRefusal(error) ? 'refused' : 'unknown' });
 		// The transport's errors pass through as they are (the router adds the item index).
 		return Promise.reject(error);
 	});
-	ledger.items.set(itemIndex, { kind: 'placed', response, tryNumber: ledger.tryNumber });
+	ledgerOf(ctx).items.set(itemIndex, { kind: 'placed', response, tryNumber: ledger.tryNumber });
 	await claimPlaced(ctx, response.unique_id);
 	return response;
 }
@@ -239,4 +240,10 @@ export async function sendCodeOnce(
 		recordSentCode(ctx, number, { response, node: nodeTag(ctx), run });
 	}
 	return response;
+}
+
+/** The router's last word on a try that returned: the hint, and its run's entry goes. */
+export function endTry(ctx: IExecuteFunctions): void {
+	addReuseHint(ctx);
+	forgetRun(ctx);
 }

@@ -5,13 +5,14 @@
  * workflow-execute.ts), so the ledger is keyed by execution, node and run index. An n8n Retry is a
  * new execution, often in another process: that path reads the API's own record (callLog.ts).
  *
- * Lifetime (never by count): an entry is pinned while a try of its run is executing; a try that
- * returns ends the run for good (n8n retries only a node that threw), so its entry goes at once; a
- * try that threw keeps it for KEEP_MS after the try ended. n8n waits at most 5 s between tries
- * (Math.min(5000, waitBetweenTries)), so 10 minutes leaves two orders of magnitude of slack. A code
- * Send Code sent is kept until it expires (its own `expires_in_sec`), at least KEEP_MS. Read-only
- * node runs never create an entry. Memory is therefore bounded by the node runs executing now
- * plus those that failed or sent codes in the last minutes, whatever the number of node runs.
+ * Lifetime (never by count): every use of an entry touches it, and an entry ends KEEP_MS after its
+ * last touch. A try holds its entry, and every write re-registers it, so even an item that waits
+ * longer than KEEP_MS (rate limit, timeouts) cannot lose its run's record. A try that returns ends
+ * its run (n8n retries only a node that threw): its entry goes at once (endTry). One that threw is
+ * tried again after at most 5 s (n8n-core: Math.min(5000, waitBetweenTries)), so 10 minutes leaves
+ * two orders of magnitude of slack. A code Send Code sent is kept until it expires (its own
+ * `expires_in_sec`), at least KEEP_MS. Read-only node runs never create an entry. Memory is thus
+ * bounded by the write runs of the last minutes, whatever the number of node runs.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
@@ -60,47 +61,30 @@ interface Entry<V> {
 	value: V;
 	/** Kept at least until then (epoch ms, host clock). */
 	untilMs: number;
-	/** Tries of the run executing now: a pinned entry is never dropped. */
-	pins: number;
 }
 
 /** Entries that end by age, swept in amortised constant time per access. */
-class AgeStore<V> {
-	private readonly map = new Map<string, Entry<V>>();
+class AgeStore<V> extends Map<string, Entry<V>> {
 	private sweptAt = 0;
 	private sweptSize = 0;
 
-	get size(): number {
-		return this.map.size;
-	}
-
-	get(key: string): Entry<V> | undefined {
-		return this.map.get(key);
-	}
-
 	getOrCreate(key: string, create: () => V): Entry<V> {
-		const now = clock.now();
-		let entry = this.map.get(key);
-		if (!entry) {
-			entry = { value: create(), untilMs: now + KEEP_MS, pins: 0 };
-			this.map.set(key, entry);
-		}
-		entry.untilMs = Math.max(entry.untilMs, now + KEEP_MS);
-		return entry;
+		return this.touch(key, this.get(key) ?? { value: create(), untilMs: 0 });
 	}
 
-	delete(key: string): void {
-		this.map.delete(key);
+	/** Keeps an entry KEEP_MS more, registering it again if a sweep dropped it meanwhile. */
+	touch(key: string, entry: Entry<V>): Entry<V> {
+		entry.untilMs = Math.max(entry.untilMs, clock.now() + KEEP_MS);
+		this.set(key, entry);
+		return entry;
 	}
 
 	/** A full pass once the store doubled or a minute went by since the last one. */
 	sweep(now: number): void {
-		if (this.map.size < 2 * this.sweptSize + 16 && now - this.sweptAt < 60_000) return;
-		for (const [key, entry] of this.map) {
-			if (entry.pins === 0 && entry.untilMs < now) this.map.delete(key);
-		}
+		if (this.size < 2 * this.sweptSize + 16 && now - this.sweptAt < 60_000) return;
+		for (const [key, entry] of this) if (entry.untilMs < now) this.delete(key);
 		this.sweptAt = now;
-		this.sweptSize = this.map.size;
+		this.sweptSize = this.size;
 	}
 }
 
@@ -135,7 +119,7 @@ export function runIndexOf(ctx: IExecuteFunctions, itemIndex = 0): number {
 	}
 }
 
-/** The try (context) each open entry was pinned by, with its key. */
+/** The entry each try (context) holds, with its key. */
 const openTries = new WeakMap<object, { key?: string; entry: Entry<RunLedger> }>();
 
 const newLedger = (): RunLedger => ({
@@ -147,13 +131,16 @@ const newLedger = (): RunLedger => ({
 });
 
 /**
- * The ledger of this node run, shared by every try of it; created on first use (so read-only runs
- * add nothing), pinned until the try ends (releaseTry), and counts a new try on a new context.
- * Runs without an execution id (none in n8n itself) get a ledger of their own, never shared.
+ * The ledger of this node run, shared by every try of it, touched at each use; created on first
+ * use (so read-only runs add nothing), and counting a new try on a new context. Runs without an
+ * execution id (none in n8n itself) get a ledger of their own, never shared.
  */
 export function ledgerOf(ctx: IExecuteFunctions): RunLedger {
 	const open = openTries.get(ctx);
-	if (open) return open.entry.value;
+	if (open) {
+		if (open.key !== undefined) runs.touch(open.key, open.entry);
+		return open.entry.value;
+	}
 	sweep();
 	const executionId = executionIdOf(ctx);
 	const node = ctx.getNode();
@@ -162,10 +149,7 @@ export function ledgerOf(ctx: IExecuteFunctions): RunLedger {
 			? undefined
 			: `${executionId}\n${node.id ?? node.name}\n${runIndexOf(ctx)}`;
 	const entry =
-		key === undefined
-			? { value: newLedger(), untilMs: 0, pins: 0 }
-			: runs.getOrCreate(key, newLedger);
-	entry.pins += 1;
+		key === undefined ? { value: newLedger(), untilMs: 0 } : runs.getOrCreate(key, newLedger);
 	entry.value.tryNumber += 1;
 	entry.value.reused.clear();
 	entry.value.reusedByTry.clear();
@@ -178,18 +162,10 @@ export function openLedgerOf(ctx: IExecuteFunctions): RunLedger | undefined {
 	return openTries.get(ctx)?.entry.value;
 }
 
-/**
- * Called by the router when a try ends. A try that returned ends its run: Retry On Fail never
- * comes back to it, so the entry goes. One that threw may be tried again: kept for KEEP_MS.
- */
-export function releaseTry(ctx: IExecuteFunctions, succeeded: boolean): void {
-	const open = openTries.get(ctx);
-	if (!open) return;
-	openTries.delete(ctx);
-	open.entry.pins -= 1;
-	if (open.key === undefined) return;
-	if (succeeded && open.entry.pins === 0) runs.delete(open.key);
-	else open.entry.untilMs = Math.max(open.entry.untilMs, clock.now() + KEEP_MS);
+/** A try returned: Retry On Fail never comes back to its run, so the run's entry goes. */
+export function forgetRun(ctx: IExecuteFunctions): void {
+	const key = openTries.get(ctx)?.key;
+	if (key !== undefined) runs.delete(key);
 }
 
 /** The verification requests this execution sent, by normalised number (none without an id). */

@@ -1,18 +1,12 @@
 /**
- * The execution chain a node run belongs to: an execution and every n8n Retry of it.
- *
- * n8n's Retry (Executions › Retry) starts a NEW execution (new id, mode 'retry') from the failed
- * one's saved data: nodes that succeeded are not re-run, the failed node re-runs with all of its
- * original input items under the same run index, and the execution's custom data (`$execution.
- * customData`, saved with the execution) comes along unchanged. So what a node writes into custom
- * data is read back by every retry of that execution, and by nothing else: a new execution of the
- * same workflow starts with empty custom data.
- *
- * The chain is one custom-data key holding a random token (generated reference ids are derived from
- * it, so a retry sends exactly the ids the original sent), the id of the execution that started the
- * chain, and the host times of its first and latest placement attempts (the window in which a retry
- * looks for calls the chain already placed). A second key records Verify Code's answers.
- * The rule built on it is written down in docs/assumptions.md, "Retried executions".
+ * Lineage: what one execution hands to every n8n Retry of it. Executions › Retry starts a NEW
+ * execution (mode 'retry') from the failed one's saved data: the failed node re-runs with all of its
+ * original items under the same run index, and custom data (saved with the execution) comes along.
+ * A new execution of the workflow starts with none. So one custom-data key carries the chain: a
+ * random token (generated reference ids derive from it, so a retry sends exactly the original's
+ * ids), the id of the execution that began it, and the host times of its placement attempts (the
+ * window a retry reads in the call log). A second key records Verify Code's answers.
+ * The rule: docs/assumptions.md, "Retried executions"; the map: docs/dial-once.md.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { randomString } from 'n8n-workflow';
@@ -22,19 +16,16 @@ import { runIndexOf } from './ledger';
 /** Custom-data keys: letters only (n8n allows letters, digits and underscores, 50 at most). */
 export const CHAIN_KEY = 'agentiveVoiceRun';
 export const VERIFY_KEY = 'agentiveVoiceVerify';
-const TOKEN_LENGTH = 10;
 /** n8n keeps at most 512 characters per custom-data value; each verify entry takes about 14. */
 const MAX_VERIFY_ENTRIES = 24;
 
 interface StoredChain {
 	v: 1;
-	/** Random token of the chain. */
+	/** Random token; id of the execution that began the chain; of the one that wrote this last. */
 	t: string;
-	/** Id of the execution that started the chain. */
 	x: string;
-	/** Id of the execution that wrote this value last. */
 	e: string;
-	/** Host time (epoch ms) of the chain's first and latest placement attempts. */
+	/** Host times (epoch ms) of the chain's first and latest placement attempts. */
 	f?: number;
 	l?: number;
 	/** The chain's placement window [first, latest] before execution `e` began, for its later nodes. */
@@ -47,14 +38,12 @@ export interface ExecutionChain {
 	readonly token: string;
 	/** This execution is an n8n Retry carrying the chain of an earlier execution. */
 	readonly isRetry: boolean;
-	/** n8n keeps the chain with the execution (false where custom data is missing or full). */
-	readonly persisted: boolean;
-	/** Host times (epoch ms) of the chain's first and latest placement attempts before this retry. */
+	/** Host times of the chain's first and latest placement attempts before this retry. */
 	readonly priorWindow?: { firstMs: number; lastMs: number };
 	/**
-	 * This execution is an n8n Retry of an execution whose custom data n8n lost: a crashed one
-	 * (n8n saves custom data only when an execution finishes). `crashedSinceMs` is the earliest
-	 * start time of a node in the data the retry continues from, when there is one.
+	 * This execution is an n8n Retry of one whose custom data n8n lost: a crashed one (custom data is
+	 * saved only when an execution finishes). `crashedSinceMs`: the earliest node start time in the
+	 * data the retry continues from, when there is one.
 	 */
 	readonly crashRetry?: { crashedSinceMs?: number };
 	/** Marks a placement attempt (host clock) before its request is sent. */
@@ -66,136 +55,91 @@ interface CustomData {
 	set(key: string, value: string): void;
 }
 
-function isCustomData(value: unknown): value is CustomData {
-	return (
-		!!value &&
-		typeof (value as CustomData).get === 'function' &&
-		typeof (value as CustomData).set === 'function'
-	);
-}
-
-/**
- * The execution's custom data: `this.customData` (n8n 2.16 and later), or the same store through
- * `$execution.customData` (every n8n version this package supports). Undefined where a context has
- * none; reading either may throw in contexts without run data.
- */
-function customDataOf(ctx: IExecuteFunctions): CustomData | undefined {
+/** `fn()`, or undefined where the context cannot answer (no run data, an older n8n). */
+function tryRead<T>(fn: () => T): T | undefined {
 	try {
-		const direct = (ctx as { customData?: unknown }).customData;
-		if (isCustomData(direct)) return direct;
-	} catch {
-		// Falls through to the data proxy.
-	}
-	try {
-		const proxied = (ctx.getWorkflowDataProxy(0).$execution as IDataObject | undefined)?.customData;
-		return isCustomData(proxied) ? proxied : undefined;
+		return fn();
 	} catch {
 		return undefined;
 	}
+}
+
+const isCustomData = (value: unknown): value is CustomData =>
+	typeof (value as CustomData)?.get === 'function' &&
+	typeof (value as CustomData)?.set === 'function';
+
+/** `this.customData` (n8n 2.16 and later), or the same store as `$execution.customData` (all). */
+function customDataOf(ctx: IExecuteFunctions): CustomData | undefined {
+	const direct = tryRead(() => (ctx as { customData?: unknown }).customData);
+	if (isCustomData(direct)) return direct;
+	const proxied = tryRead(
+		() => (ctx.getWorkflowDataProxy(0).$execution as IDataObject | undefined)?.customData,
+	);
+	return isCustomData(proxied) ? proxied : undefined;
 }
 
 const finite = (value: unknown): number | undefined =>
 	typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
 function parseChain(value: unknown): StoredChain | undefined {
-	if (typeof value !== 'string') return undefined;
-	try {
-		const raw = JSON.parse(value) as Record<string, unknown>;
-		if (raw?.v !== 1 || typeof raw.t !== 'string' || typeof raw.x !== 'string') return undefined;
-		const prior = Array.isArray(raw.p) ? raw.p.map(finite) : [];
-		return {
-			v: 1,
-			t: raw.t,
-			x: raw.x,
-			e: typeof raw.e === 'string' ? raw.e : raw.x,
-			f: finite(raw.f),
-			l: finite(raw.l),
-			p:
-				prior.length === 2 && prior[0] !== undefined && prior[1] !== undefined
-					? [prior[0], prior[1]]
-					: undefined,
-			...(raw.c === 1 ? { c: 1 as const } : {}),
-		};
-	} catch {
-		return undefined;
-	}
-}
-
-function modeOf(ctx: IExecuteFunctions): string | undefined {
-	try {
-		return ctx.getMode?.();
-	} catch {
-		return undefined;
-	}
+	const raw = tryRead(() => JSON.parse(String(value)) as Record<string, unknown>);
+	if (raw?.v !== 1 || typeof raw.t !== 'string' || typeof raw.x !== 'string') return undefined;
+	const [first, last] = Array.isArray(raw.p) ? raw.p.map(finite) : [];
+	return {
+		v: 1,
+		t: raw.t,
+		x: raw.x,
+		e: typeof raw.e === 'string' ? raw.e : raw.x,
+		f: finite(raw.f),
+		l: finite(raw.l),
+		p: first !== undefined && last !== undefined ? [first, last] : undefined,
+		...(raw.c === 1 ? { c: 1 as const } : {}),
+	};
 }
 
 /** Writes a value and reports whether n8n kept it (it silently drops an 11th key). */
 function store(data: CustomData | undefined, key: string, value: string): boolean {
-	if (!data) return false;
-	try {
-		data.set(key, value);
-		return data.get(key) === value;
-	} catch {
-		return false;
-	}
+	return !!data && tryRead(() => (data.set(key, value), data.get(key) === value)) === true;
 }
 
 /** The value to continue from: inherited in a Retry, shared with earlier nodes of this execution, or new. */
 function continueChain(
 	stored: StoredChain | undefined,
 	executionId: string,
-	isRetryMode: boolean,
+	retry: boolean,
 ): StoredChain {
-	if (stored && stored.x !== executionId && isRetryMode) {
+	if (stored && stored.x !== executionId && retry) {
 		// The first of our nodes in this retry freezes what the chain placed before the retry began,
 		// so that calls this retry places itself are never taken for the original's.
-		const firstHere = stored.e !== executionId;
 		const before =
 			stored.f === undefined ? undefined : ([stored.f, stored.l ?? stored.f] as [number, number]);
-		return { ...stored, e: executionId, p: firstHere ? before : stored.p };
+		return { ...stored, e: executionId, p: stored.e !== executionId ? before : stored.p };
 	}
 	if (stored && stored.x === executionId) return { ...stored, e: executionId };
 	// No chain, or one a non-retry execution carries (a stale value): a new chain never skips a call,
 	// except in a Retry that inherited no chain, whose original crashed (see crashedSinceOf).
-	return {
-		v: 1,
-		t: randomString(TOKEN_LENGTH),
-		x: executionId,
-		e: executionId,
-		...(isRetryMode && !stored ? { c: 1 as const } : {}),
-	};
+	const crashed = retry && !stored ? { c: 1 as const } : {};
+	return { v: 1, t: randomString(10), x: executionId, e: executionId, ...crashed };
 }
-
-/** n8n's crash recovery writes start times in seconds (Luxon toUnixInteger), nodes in ms. */
-const asEpochMs = (time: number): number => (time < 100_000_000_000 ? time * 1000 : time);
 
 /**
  * The earliest node start time in the run data this execution continues from. A Retry of a
  * crashed execution carries the crashed run's start times: rebuilt from n8n's event log by its
  * crash recovery (ExecutionRecoveryService.amend, the default 'extensive' mode), or saved by
  * EXECUTIONS_DATA_SAVE_ON_PROGRESS. Every call the crashed run placed was placed after it. Read
- * from the context's run data, which n8n-workflow does not expose otherwise; undefined where absent.
+ * from the context's run data, which n8n-workflow does not expose otherwise. Crash recovery writes
+ * seconds (Luxon toUnixInteger), nodes milliseconds.
  */
 function crashedSinceOf(ctx: IExecuteFunctions): number | undefined {
-	try {
-		const runData = (
-			ctx as {
-				runExecutionData?: { resultData?: { runData?: Record<string, unknown> } };
-			}
-		).runExecutionData?.resultData?.runData;
-		let earliest: number | undefined;
-		for (const runs of Object.values(runData ?? {})) {
-			if (!Array.isArray(runs)) continue;
-			for (const run of runs as Array<{ startTime?: unknown }>) {
-				const time = finite(run?.startTime);
-				if (time !== undefined && time > 0)
-					earliest = Math.min(earliest ?? Infinity, asEpochMs(time));
-			}
-		}
-		return earliest;
-	} catch {
-		return undefined;
-	}
+	type Runs = Record<string, Array<{ startTime?: unknown }> | undefined>;
+	const runData = tryRead(
+		() => (ctx as { runExecutionData?: { resultData?: { runData?: Runs } } }).runExecutionData,
+	)?.resultData?.runData;
+	const starts = Object.values(runData ?? {})
+		.flatMap((runs) => (Array.isArray(runs) ? runs.map((run) => finite(run?.startTime) ?? 0) : []))
+		.filter((time) => time > 0)
+		.map((time) => (time < 100_000_000_000 ? time * 1000 : time));
+	return starts.length > 0 ? Math.min(...starts) : undefined;
 }
 
 /** One chain per node run (n8n hands a node one context for its whole run). */
@@ -206,17 +150,13 @@ export function executionChainOf(ctx: IExecuteFunctions): ExecutionChain {
 	if (known) return known;
 	const data = customDataOf(ctx);
 	const executionId = String(ctx.getExecutionId?.() ?? '');
-	const current = continueChain(
-		parseChain(data?.get(CHAIN_KEY)),
-		executionId,
-		modeOf(ctx) === 'retry',
-	);
+	const retry = tryRead(() => ctx.getMode?.()) === 'retry';
+	const current = continueChain(parseChain(data?.get(CHAIN_KEY)), executionId, retry);
 	const persisted = store(data, CHAIN_KEY, JSON.stringify(current));
 	const isRetry = current.x !== executionId;
 	const chain: ExecutionChain = {
 		token: current.t,
 		isRetry,
-		persisted,
 		priorWindow: isRetry && current.p ? { firstMs: current.p[0], lastMs: current.p[1] } : undefined,
 		crashRetry: current.c === 1 ? { crashedSinceMs: crashedSinceOf(ctx) } : undefined,
 		markAttempt(nowMs: number) {
@@ -271,25 +211,17 @@ export function parseGeneratedId(
 
 // ---- Verify Code answers --------------------------------------------------------------------
 
-/** An answer Verify Code output for a request and code. */
-export interface VerifyAnswer {
-	verified: boolean;
-	reason?: string;
-	attemptsLeft?: number;
-}
-
-const REASON_LETTERS: Record<string, string> = {
-	verified: 'v',
-	incorrect_code: 'i',
-	expired: 'e',
-	too_many_attempts: 't',
-	already_used: 'u',
-	verification_failed: 'f',
-	rejected: 'r',
-};
-const LETTER_REASONS = Object.fromEntries(
-	Object.entries(REASON_LETTERS).map(([reason, letter]) => [letter, reason]),
-);
+/** What Verify Code answers, one letter each in custom data (`vietufr`). */
+const ANSWERS = [
+	'verified',
+	'incorrect_code',
+	'expired',
+	'too_many_attempts',
+	'already_used',
+	'verification_failed',
+	'rejected',
+];
+const LETTERS = 'vietufr';
 
 const answerKey = (target: string, code: string) => shortHash(`${target}\n${code}`);
 
@@ -298,41 +230,36 @@ function readAnswers(data: CustomData | undefined): string[] {
 	return typeof text === 'string' && text !== '' ? text.split(' ') : [];
 }
 
-/** The answer an earlier execution of the chain gave for this request (or number) and code, if any. */
+/** The answer an earlier execution of the chain gave for this request (or number) and code. */
 export function answeredBefore(
 	ctx: IExecuteFunctions,
 	target: string,
 	code: string,
-): VerifyAnswer | undefined {
+): IDataObject | undefined {
 	if (!executionChainOf(ctx).isRetry) return undefined;
 	const key = answerKey(target, code);
-	for (const entry of readAnswers(customDataOf(ctx)).reverse()) {
-		const [hash, letter, left] = entry.split(':');
-		if (hash !== key) continue;
-		const reason = LETTER_REASONS[letter];
-		if (reason === undefined) return undefined;
-		const attemptsLeft = left === '' || left === undefined ? undefined : Number(left);
-		return {
-			verified: reason === 'verified',
-			...(reason === 'verified' ? {} : { reason }),
-			...(Number.isSafeInteger(attemptsLeft) ? { attemptsLeft } : {}),
-		};
-	}
-	return undefined;
+	const entry = readAnswers(customDataOf(ctx))
+		.reverse()
+		.find((text) => text.startsWith(`${key}:`));
+	const [, letter, left] = entry?.split(':') ?? [];
+	const reason = ANSWERS[LETTERS.indexOf(letter)];
+	if (letter === undefined || reason === undefined) return undefined;
+	const answer: IDataObject = { verified: reason === 'verified' };
+	if (reason !== 'verified') answer.reason = reason;
+	if (left !== '' && Number.isSafeInteger(Number(left))) answer.attempts_left = Number(left);
+	return answer;
 }
 
-/** Records an answer so that a Retry of this execution does not use another attempt on it. */
+/** Records Verify Code's answer so that a Retry of this execution does not use another attempt. */
 export function recordAnswer(
 	ctx: IExecuteFunctions,
 	target: string,
 	code: string,
-	answer: VerifyAnswer,
+	answer: IDataObject,
 ): void {
 	const data = customDataOf(ctx);
 	if (!data) return;
-	const letter =
-		REASON_LETTERS[answer.verified ? 'verified' : (answer.reason ?? 'rejected')] ?? 'r';
-	const entry = `${answerKey(target, code)}:${letter}:${answer.attemptsLeft ?? ''}`;
-	const entries = [...readAnswers(data), entry].slice(-MAX_VERIFY_ENTRIES);
-	store(data, VERIFY_KEY, entries.join(' '));
+	const index = ANSWERS.indexOf(answer.verified === true ? 'verified' : String(answer.reason));
+	const entry = `${answerKey(target, code)}:${LETTERS[index] ?? 'r'}:${answer.attempts_left ?? ''}`;
+	store(data, VERIFY_KEY, [...readAnswers(data), entry].slice(-MAX_VERIFY_ENTRIES).join(' '));
 }

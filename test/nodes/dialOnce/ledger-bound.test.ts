@@ -6,11 +6,11 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	clock,
+	forgetRun,
 	KEEP_MS,
 	ledgerOf,
 	ledgerSize,
 	recordSentCode,
-	releaseTry,
 	sentCodesOf,
 } from '../../../nodes/AgentiveVoice/dialOnce/ledger';
 
@@ -34,7 +34,8 @@ function writeRun(executionId: string, succeeds: boolean): void {
 		response: { status: 'success', code: 200 },
 		tryNumber: 1,
 	});
-	releaseTry(ctx, succeeds);
+	// The router ends a try that returned; one that threw just stops using its entry.
+	if (succeeds) forgetRun(ctx);
 }
 
 describe('the placement ledger over 100,000 node runs', () => {
@@ -49,7 +50,6 @@ describe('the placement ledger over 100,000 node runs', () => {
 			});
 		}
 		ledger.items.set(30, { kind: 'unknown' });
-		releaseTry(blast, false);
 		// n8n waits up to 5 s before the next try; 100,000 other node runs happen meanwhile.
 		for (let run = 0; run < 100_000; run++) {
 			writeRun(`other-${run}`, run % 10 !== 0);
@@ -59,7 +59,6 @@ describe('the placement ledger over 100,000 node runs', () => {
 		expect(retry.tryNumber).toBe(2);
 		expect([...retry.items.values()].filter((state) => state.kind === 'placed')).toHaveLength(30);
 		expect(retry.items.get(30)).toEqual({ kind: 'unknown' });
-		releaseTry(tryOf('blast'), true);
 	});
 
 	it('memory is bounded: runs that returned leave nothing, failed ones go KEEP_MS after their try', () => {
@@ -88,15 +87,28 @@ describe('the placement ledger over 100,000 node runs', () => {
 		expect(peak).toBeLessThan(1_000);
 	});
 
-	it('a try still executing is never dropped, however old', () => {
+	it('an item that waits longer than KEEP_MS keeps its run’s record for the next try', () => {
 		const slow = tryOf('slow');
-		ledgerOf(slow).items.set(0, { kind: 'sending' });
+		const ledger = ledgerOf(slow);
+		ledger.items.set(0, {
+			kind: 'placed',
+			response: { status: 'success', code: 200 },
+			tryNumber: 1,
+		});
+		ledger.items.set(1, { kind: 'sending' });
+		// Item 1 waits (rate limit, timeouts) for 10 × KEEP_MS while 1,000 other runs fail.
 		for (let run = 0; run < 1_000; run++) {
 			writeRun(`later-${run}`, false);
 			now += KEEP_MS / 100;
 		}
-		expect(ledgerOf(slow).items.get(0)).toEqual({ kind: 'sending' });
-		releaseTry(slow, false);
+		// Its answer comes back: the write touches the entry again; then the try throws.
+		ledgerOf(slow).items.set(1, { kind: 'unknown' });
+		now += 5_000;
+		writeRun('one-more', true);
+		const next = ledgerOf(tryOf('slow'));
+		expect(next.tryNumber).toBe(2);
+		expect(next.items.get(0)?.kind).toBe('placed');
+		expect(next.items.get(1)).toEqual({ kind: 'unknown' });
 	});
 
 	it('a code sent is remembered until it expires, then dropped', () => {
