@@ -1,16 +1,9 @@
 /**
  * Dial once: the one owner of "was this item already placed, and by whom". Every way n8n runs a
- * write operation again must not dial a customer twice:
- *
- *   n8n runs the node again…               what tells us what was placed            placedBy
- *   Retry On Fail (same execution)         the ledger; the call log if it cannot    earlierTry
- *   Executions › Retry of a failed run     lineage (custom data) + the call log     retriedExecution
- *   Executions › Retry of a crashed run    the call log since the crashed run began crashedExecution
- *   the user runs the workflow again       the call log (Options › Skip Numbers…)   recentCall
- *   a lost response (inside one attempt)   the call log (transport/placement.ts)    (recovered)
- *
- * ledger.ts keeps item states, lineage.ts what custom data carries, decide.ts decides (pure),
- * reasons.ts says why; the call log is nodes/shared/transport/callLog.ts. Map: docs/dial-once.md.
+ * write operation again (Retry On Fail, Executions › Retry, a crashed execution's retry, the user
+ * running it again with the re-run guard) must not dial a customer twice. ledger.ts keeps item
+ * states, lineage.ts what custom data carries to a retry, decide.ts decides (pure), reasons.ts says
+ * why; the call log is nodes/shared/transport/callLog.ts. The map and who reads what: docs/dial-once.md.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';

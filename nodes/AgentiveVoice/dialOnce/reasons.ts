@@ -14,8 +14,10 @@ export type ReuseReason =
 	| 'sentEarlierInExecution'
 	| 'answeredEarlier';
 
-const counted = (count: number, one: string, many: string) =>
-	`${count} ${count === 1 ? one : many}`;
+const counted = (count: number, noun: string) =>
+	`${count} ${noun}${count === 1 ? ' was' : 's were'}`;
+const notAgain = (noun: string, by: string) => (n: number) =>
+	`${counted(n, noun)} ${by} and not dialled again.`;
 
 interface Reason {
 	/** The boolean marker the output carries besides `placedBy`. */
@@ -33,39 +35,40 @@ export const REASONS: Record<ReuseReason, Reason> = {
 		marker: 'placedBeforeRetry',
 		details: 'Placed by an earlier try of this node (Retry On Fail); not dialled again.',
 		hint: (n, ledger) =>
-			`${counted(n, 'item was', 'items were')} placed by ${byTries(ledger)} of this node (Retry On Fail; this is try ${ledger.tryNumber}) and not dialled again.`,
+			notAgain(
+				'item',
+				`placed by ${byTries(ledger)} of this node (Retry On Fail; this is try ${ledger.tryNumber})`,
+			)(n),
 	},
 	retriedExecution: {
 		marker: 'placedBeforeRetry',
 		details: 'Placed before this retry; not dialled again.',
-		hint: (n) =>
-			`${counted(n, 'item was', 'items were')} placed by the execution this retry continues and not dialled again.`,
+		hint: notAgain('item', 'placed by the execution this retry continues'),
 	},
 	crashedExecution: {
 		marker: 'placedBeforeRetry',
 		details: 'Placed by the crashed execution this retry continues; not dialled again.',
-		hint: (n) =>
-			`${counted(n, 'item was', 'items were')} placed by the crashed execution this retry continues and not dialled again.`,
+		hint: notAgain('item', 'placed by the crashed execution this retry continues'),
 	},
 	recentCall: {
 		marker: 'skippedRecentCall',
 		details:
 			'This node already called the number within Options › Skip Numbers Called Within; not dialled again.',
 		hint: (n) =>
-			`${counted(n, 'number was', 'numbers were')} called by this node within Options › Skip Numbers Called Within and skipped.`,
+			`${counted(n, 'number')} called by this node within Options › Skip Numbers Called Within and skipped.`,
 	},
 	sentEarlierInExecution: {
 		marker: 'sentEarlierInExecution',
 		details:
 			'A code sent to this number earlier in this execution is still pending; no second code was sent.',
 		hint: (n) =>
-			`${counted(n, 'code was', 'codes were')} already pending from earlier in this execution; no second code was sent.`,
+			`${counted(n, 'code')} already pending from earlier in this execution; no second code was sent.`,
 	},
 	answeredEarlier: {
 		marker: 'answeredBeforeRetry',
 		details: 'Answered before this retry; no attempt was used.',
 		hint: (n) =>
-			`${counted(n, 'code was', 'codes were')} answered before (an earlier try, or the execution this retry continues); no attempt was used again.`,
+			`${counted(n, 'code')} answered before (an earlier try, or the execution this retry continues); no attempt was used again.`,
 	},
 };
 
