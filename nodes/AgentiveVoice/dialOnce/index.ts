@@ -43,7 +43,12 @@ const scans = new WeakMap<object, Map<string, Promise<CallObject[]>>>();
 
 async function callsIn(ctx: IExecuteFunctions, itemIndex: number, lookback: Lookback) {
 	let byWindow = scans.get(ctx);
-	if (!byWindow) scans.set(ctx, (byWindow = new Map()));
+	if (!byWindow) {
+		scans.set(ctx, (byWindow = new Map()));
+		// Calls earlier tries placed are theirs: never handed to another item of this run.
+		for (const state of ledgerOf(ctx).items.values())
+			if (state.kind === 'placed') await claimPlaced(ctx, state.response.unique_id);
+	}
 	const cache = byWindow;
 	// Items share a scan per reason; the re-run guard one per window length (each item's own value).
 	const id =
