@@ -6,8 +6,9 @@
  *        v                                              pages.ts    which page comes next
  *   retry policy, by request.retry:                     retries.ts  unknown outcome? read: back off and
  *        |   'read' | 'none' | 'placement'                          retry; none: report it
- *        |                                              placement.ts  placement: look the call up by
- *        v                                                          reference_id before any retry
+ *        |                                              placement.ts  placement: look the call up in
+ *        |                                              callLog.ts  the call log (the one List-calls
+ *        v                                                          reader) before any retry
  *   exchange(ctx, session, request, budget)             pacing.ts   when to send: the account's
  *        |                                                          rate-limit window; 429: wait, resend
  *        v
@@ -16,6 +17,7 @@
  *        v
  *   errors.ts (what the user reads; never the request or its secret)
  *   download.ts (a streamed recording handed to n8n's binary store)
+ *   types.ts (the requests and answers every layer passes; imported by all, importing none)
  */
 import type { IDataObject } from 'n8n-workflow';
 
