@@ -18,7 +18,7 @@ if (env.GITHUB_REF_TYPE !== 'tag' || env.GITHUB_REF_NAME !== `v${version}`) {
 if (problems.length > 0) {
 	process.stderr.write(
 		`Refusing to publish ${env.npm_package_name ?? 'this package'}@${version}: ${problems.join('; ')}.\n` +
-			'Releases are published by .github/workflows/release.yml when a version tag is pushed (README: Releasing).\n',
+			'Releases are published by .github/workflows/release.yml when a version tag is pushed (docs/development.md: Releasing).\n',
 	);
 	process.exit(1);
 }

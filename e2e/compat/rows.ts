@@ -1,6 +1,6 @@
 /**
  * The rows of `npm run test:compat`: which n8n, on which Node, with which settings.
- * Rows 1-3 share the pinned runtime in e2e/n8n-runtime; rows 4-5 have their own folders in e2e/runtimes/.
+ * Rows 1-4 share the pinned runtime in e2e/n8n-runtime; rows 5-6 have their own folders in e2e/runtimes/.
  */
 import { COMPAT_RUNTIMES, PINNED_RUNTIME, type RuntimeSpec } from '../lib/runtime';
 
@@ -13,6 +13,8 @@ export interface CompatRow {
 	env: Record<string, string>;
 	/** Also run the trigger across a restart of n8n (calls finishing before, during and after it). */
 	restart: boolean;
+	/** Also check in n8n's database that the trigger's cursor is in the poller_state table. */
+	cursorInDatabase?: boolean;
 	why: string;
 }
 
@@ -40,6 +42,20 @@ export const ROWS: CompatRow[] = [
 		env: { N8N_SCHEDULER_ENABLED: 'true', N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true' },
 		restart: true,
 		why: 'the durable scheduler for poll triggers, with a restart of n8n',
+	},
+	{
+		name: 'n8n-2.41.1-durable-cursors',
+		runtime: PINNED_RUNTIME,
+		nodeLabel: 'Node 24',
+		env: {
+			N8N_SCHEDULER_ENABLED: 'true',
+			N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true',
+			N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true',
+			N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true',
+		},
+		restart: true,
+		cursorInDatabase: true,
+		why: "durable poll cursors: the trigger's state in n8n's poller_state table, committed with each execution; with a restart of n8n",
 	},
 	{
 		name: 'n8n-1.123.81',

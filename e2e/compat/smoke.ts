@@ -47,6 +47,7 @@ const FORM_PATH = 'agentive-voice-signup';
 const ACTIONS_ID = 'avCompatActions01';
 const TRIGGER_ID = 'avCompatTrigger01';
 const TRIGGER_NODE = 'Finished calls';
+const TRIGGER_NODE_ID = 'c0a1-trigger';
 const CREDENTIALS = {
 	[CREDENTIAL_TYPE]: { id: SANDBOX_CREDENTIAL.id, name: SANDBOX_CREDENTIAL.name },
 };
@@ -66,6 +67,21 @@ export const CHECKS = [
 ] as const;
 export const RESTART_CHECK =
 	'trigger: every call exactly once over several polls and a restart of n8n';
+export const CURSOR_CHECK = "trigger: its cursor is in n8n's poller_state table, up to date";
+
+const parseJson = (value: unknown): unknown =>
+	typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+
+/** The trigger's tracker in a node static data object (or its JSON), if there is one. */
+function trackerIn(
+	nodeStaticData: unknown,
+): { latestMs: number | null; seen: Record<string, number> } | undefined {
+	const data = parseJson(nodeStaticData) as { callTracker?: unknown } | null | undefined;
+	const tracker = data?.callTracker as
+		| { latestMs: number | null; seen: Record<string, number> }
+		| undefined;
+	return tracker && typeof tracker.seen === 'object' ? tracker : undefined;
+}
 
 function credentialed(node: Record<string, unknown>): Record<string, unknown> {
 	return { ...node, credentials: CREDENTIALS };
@@ -155,7 +171,7 @@ function triggerWorkflow(): WorkflowImport {
 		active: false,
 		nodes: [
 			credentialed({
-				id: 'c0a1-trigger',
+				id: TRIGGER_NODE_ID,
 				name: TRIGGER_NODE,
 				type: NODE_TYPES.trigger,
 				typeVersion: 1,
@@ -176,7 +192,7 @@ function triggerWorkflow(): WorkflowImport {
 /**
  * The example uses n8n 2.x's Form nodes (v2.5), which n8n 1.x does not have. On 1.x rows the Form and Form
  * Trigger nodes are set to the newest version that n8n version has, and each form field's label is set to
- * its field name (see otpExample); our nodes and the If nodes are unchanged. The README's table says so.
+ * its field name (see otpExample); our nodes and the If nodes are unchanged. docs/development.md's compatibility table says so.
  */
 const FORM_VERSIONS_1X: Record<string, { form: number; formTrigger: number }> = {
 	'1.123.81': { form: 2.3, formTrigger: 2.3 },
@@ -238,7 +254,11 @@ export async function runRow(
 	packed: PackedPackage,
 ): Promise<CheckResult[]> {
 	const results: CheckResult[] = [];
-	const names: string[] = [...CHECKS, ...(row.restart ? [RESTART_CHECK] : [])];
+	const names: string[] = [
+		...CHECKS,
+		...(row.restart ? [RESTART_CHECK] : []),
+		...(row.cursorInDatabase ? [CURSOR_CHECK] : []),
+	];
 	const label = `compat-${row.name}`;
 	const userFolder = tempUserFolder(label);
 	let stack: Stack | undefined;
@@ -549,6 +569,20 @@ export async function runRow(
 			polls = await pollCount();
 			await activateWorkflowCompat(rest(), TRIGGER_ID);
 			polls = await untilPoll(polls, 90_000);
+			if (row.cursorInDatabase) {
+				// n8n 2.41.1 commits no cursor for the activation poll when it emits nothing (its
+				// PollTriggerExecutor skips commitStagedCursor for that "testing" poll), and with durable
+				// cursors each scheduled poll starts from poller_state: the first scheduled poll is a
+				// baseline again. Calls must therefore be placed after it (docs: compatibility).
+				polls = await untilPoll(polls, 90_000);
+				const lists = (await sandbox.log()).filter(
+					(entry) => entry.method === 'GET' && entry.path === '/calls',
+				);
+				const repeated = lists.length >= 2 && !('from' in (lists.at(-1)?.query ?? {}));
+				log(
+					`compat ${row.name}:   the first scheduled poll ${repeated ? "repeated the baseline (the activation poll's state was not kept)" : "continued from the activation poll's state"}`,
+				);
+			}
 			await sleep(3000);
 			assert.deepEqual(await emittedIds(), [], 'the baseline emits nothing');
 		});
@@ -605,6 +639,40 @@ export async function runRow(
 				assert.equal(new Set(all).size, all.length, 'no call emitted twice');
 				log(
 					`compat ${row.name}:   ${expected.length} calls over ${(await rest().listExecutions({ workflowId: TRIGGER_ID })).length} emitting polls, each once`,
+				);
+			});
+		}
+		if (row.cursorInDatabase) {
+			await check(CURSOR_CHECK, async () => {
+				// Durable poll cursors: n8n keeps the node's static data in poller_state, committed with each execution.
+				const [stored, ...others] = await s.n8n.query<{ cursor: unknown }>(
+					'SELECT "cursor" FROM poller_state WHERE "workflowId" = ? AND "nodeId" = ?',
+					[TRIGGER_ID, TRIGGER_NODE_ID],
+				);
+				assert.ok(stored && others.length === 0, 'one poller_state row for the trigger node');
+				const tracker = trackerIn(stored.cursor);
+				assert.ok(tracker, `a call tracker in the poller_state cursor: ${String(stored.cursor)}`);
+				const newest = expected.slice(-3);
+				assert.deepEqual(
+					newest.filter((id) => !(id in tracker.seen)),
+					[],
+					'the last emitted calls are remembered in the poller_state cursor',
+				);
+				const [workflow] = await s.n8n.query<{ staticData: unknown }>(
+					'SELECT "staticData" FROM workflow_entity WHERE id = ?',
+					[TRIGGER_ID],
+				);
+				const legacy = trackerIn(
+					(parseJson(workflow?.staticData) as Record<string, unknown> | null)?.[
+						`node:${TRIGGER_NODE}`
+					],
+				);
+				log(
+					`compat ${row.name}:   poller_state cursor: latestMs ${tracker.latestMs}, ${Object.keys(tracker.seen).length} calls seen; workflow static data: ${
+						legacy
+							? `latestMs ${legacy.latestMs}, last calls ${newest.filter((id) => id in legacy.seen).length}/${newest.length}`
+							: 'no tracker'
+					}`,
 				);
 			});
 		}

@@ -55,6 +55,7 @@ export class AgentiveVoice implements INodeType {
 	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		// Read here, where n8n's require-continue-on-fail rule looks; the router applies it per item.
+		return await router.call(this, this.continueOnFail());
 	}
 }

@@ -46,6 +46,7 @@ export class AgentiveVoiceTrigger implements INodeType {
 				{
 					description:
 						'Place a call (for example with the Agentive Voice node), wait for it to finish, then fetch again.',
+					itemIndex: 0, // the test event's one item
 				},
 			);
 		}
@@ -55,9 +56,10 @@ export class AgentiveVoiceTrigger implements INodeType {
 		try {
 			// No state (or changed events/filters): a baseline that remembers what is already finished.
 			const previous = readState(staticData, settings);
-			const calls = await listCalls(this, settings, listingPlan(previous, settings));
+			// Pages until done or until n8n's poll budget (2.x) runs low; the rest waits for the next poll.
+			const listing = await listCalls(this, settings, listingPlan(previous, settings));
 			// Reached only when every page arrived: a failed poll leaves the state as it was.
-			const { state, finished } = reconcile(previous, calls, settings);
+			const { state, finished } = reconcile(previous, listing, settings);
 			staticData[STATE_KEY] = state;
 			return finished.length > 0 ? [finished.map((call) => ({ json: call }))] : null;
 		} finally {

@@ -45,6 +45,11 @@ export interface TriggerHarnessOptions {
 	credentials: Credentials;
 	/** Initial workflow static data, e.g. from a saved workflow. */
 	staticData?: IDataObject;
+	/**
+	 * What getPollBudgetMs() returns (n8n-core's PollContext defaults to 5 minutes); null: the
+	 * method is absent, as on n8n 1.x.
+	 */
+	pollBudgetMs?: number | null;
 }
 
 /** The node as n8n stores it: parameters with the defaults the editor fills in. */
@@ -69,6 +74,12 @@ function triggerNode(parameters: IDataObject): INode {
 			description,
 		) ?? {};
 	return node;
+}
+
+/** PollContext's optional arguments up to getPollBudgetMs: n8n's defaults, then the budget if given. */
+function pollBudgetArguments(budgetMs: number | null | undefined) {
+	const defaults = [undefined, undefined, undefined, undefined, undefined] as const;
+	return typeof budgetMs === 'number' ? ([...defaults, () => budgetMs] as const) : ([] as const);
 }
 
 export class TriggerHarness {
@@ -103,7 +114,9 @@ export class TriggerHarness {
 			additionalDataFor(this.options.credentials, hooks),
 			'trigger',
 			activation,
+			...pollBudgetArguments(this.options.pollBudgetMs),
 		);
+		if (this.options.pollBudgetMs === null) Reflect.deleteProperty(this.context, 'getPollBudgetMs');
 	}
 
 	/** Changes parameters as a user editing the active workflow would (n8n reactivates it); static data is kept. */

@@ -60,8 +60,14 @@ function errorJson(error: NodeApiError | NodeOperationError): IDataObject {
 	return json;
 }
 
-/** Owns the item loop: one operation call per item, pairedItem on every output, continueOnFail. */
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+/**
+ * Owns the item loop: one operation call per item, pairedItem on every output, and what
+ * continueOnFail (read once by execute()) does with a failed item.
+ */
+export async function router(
+	this: IExecuteFunctions,
+	continueOnFail: boolean,
+): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
@@ -74,7 +80,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			for (const entry of output) returnData.push({ ...entry, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const failure = asItemError(this, error, itemIndex);
-			if (!this.continueOnFail()) throw failure;
+			if (!continueOnFail) throw failure;
 			returnData.push({ json: errorJson(failure), pairedItem: { item: itemIndex } });
 		}
 	}

@@ -1,9 +1,9 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
-import { formatApiInstant, MAX_PER_PAGE, parseApiInstant } from '../../shared/apiFacts';
+import { formatApiInstant, MAX_PER_PAGE, parseApiInstant, toSeconds } from '../../shared/apiFacts';
 import { listPages, type Page } from '../../shared/transport';
-import type { ListingPlan } from './state';
-import type { ApiCall, FinishedStatus, TriggerSettings } from './types';
+import { spansOf, type ListingPlan } from './state';
+import type { ApiCall, CreatedRange, FinishedStatus, TriggerSettings } from './types';
 import { isFinished } from './types';
 
 /** Manual mode reads at most this many pages per status looking for a call of the campaign. */
@@ -40,57 +40,96 @@ function serverFilters(settings: TriggerSettings): IDataObject {
 	return qs;
 }
 
+/** What a poll listed: its calls, the spans it listed in full and those its budget left for later. */
+export interface Listing {
+	calls: ApiCall[];
+	spans: CreatedRange[];
+	unlisted: CreatedRange[];
+}
+
 /**
- * Every call the plan covers: the recent part (no upper bound) and each follow range, newest first,
- * one page of 100 per request. An idle poll costs one request; K new calls cost ceil(K/100), plus
- * one request per follow range. Calls created while paging push older ones down a page, so a call
- * can be listed twice but never skipped; the later (fresher) copy wins.
+ * n8n 2.x gives a poll a budget (getPollBudgetMs; 1.x has none) and abandons a poll past it. The
+ * returned check marks a page's arrival and says whether the slowest page of this poll would no
+ * longer arrive within the budget. The host clock only times the poll itself.
+ */
+function budgetCheck(ctx: Partial<IPollFunctions>): () => boolean {
+	let lastMs = Date.now();
+	let slowestMs = 0;
+	const budgetMs = typeof ctx.getPollBudgetMs === 'function' ? ctx.getPollBudgetMs() : NaN;
+	const endMs = budgetMs > 0 ? lastMs + budgetMs : Number.POSITIVE_INFINITY;
+	return () => {
+		const now = Date.now();
+		slowestMs = Math.max(slowestMs, now - lastMs);
+		lastMs = now;
+		return now + slowestMs > endMs;
+	};
+}
+
+/**
+ * Every call the plan covers, in its order (recent part, follow ranges, backlog), newest first, one
+ * page of 100 per request. An idle poll costs one request; K new calls cost ceil(K/100), plus one
+ * request per range. Calls created while paging push older ones down a page, so a call can be
+ * listed twice but never skipped; the later (fresher) copy wins. When the budget runs out, what
+ * was not listed is returned as `unlisted`, for the next poll.
  */
 export async function listCalls(
 	ctx: IPollFunctions,
 	settings: TriggerSettings,
 	plan: ListingPlan,
-): Promise<ApiCall[]> {
+): Promise<Listing> {
 	const byId = new Map<string, ApiCall>();
-	const parts: IDataObject[] = [
-		plan.recentFromMs === undefined ? {} : { from: formatApiInstant(plan.recentFromMs) },
-		...plan.follow.map(([from, to]) => ({
-			from: formatApiInstant(from * 1000),
-			to: formatApiInstant(to * 1000),
-		})),
-	];
-	for (const bounds of parts) {
-		for (const call of await listPart(ctx, settings, bounds, plan.stopAfterMs))
-			byId.set(call.unique_id, call);
+	const listing: Listing = { calls: [], spans: [], unlisted: [] };
+	const spent = budgetCheck(ctx);
+	for (const span of spansOf(plan)) {
+		if (listing.unlisted.length > 0 || (listing.spans.length > 0 && spent())) {
+			listing.unlisted.push(span);
+			continue;
+		}
+		const { calls, unlisted } = await listPart(ctx, settings, span, spent, plan.stopAfterMs);
+		for (const call of calls) byId.set(call.unique_id, call);
+		listing.spans.push(unlisted ? [unlisted[1], span[1]] : span);
+		if (unlisted) listing.unlisted.push(unlisted);
 	}
-	return [...byId.values()];
+	return { ...listing, calls: [...byId.values()] };
 }
 
 async function listPart(
 	ctx: IPollFunctions,
 	settings: TriggerSettings,
-	bounds: IDataObject,
+	[from, to]: CreatedRange,
+	spent: () => boolean,
 	stopAfterMs?: number,
-): Promise<ApiCall[]> {
+): Promise<{ calls: ApiCall[]; unlisted?: CreatedRange }> {
+	const bounds: IDataObject = {};
+	if (Number.isFinite(from)) bounds.from = formatApiInstant(from * 1000);
+	if (Number.isFinite(to)) bounds.to = formatApiInstant(to * 1000);
 	const calls: ApiCall[] = [];
 	let newestMs: number | undefined;
+	spent();
 	for await (const page of callPages(ctx, settings, bounds, MAX_PER_PAGE)) {
+		const stop = spent();
 		const data = page.data.filter((call) => typeof call?.unique_id === 'string');
 		calls.push(...data);
 		const createdMs = data
 			.map((call) => parseApiInstant(call.created_at))
 			.filter((ms): ms is number => ms !== null);
-		if (newestMs === undefined && createdMs.length > 0) newestMs = Math.max(...createdMs);
+		if (createdMs.length === 0) continue;
+		newestMs ??= Math.max(...createdMs);
+		const oldestMs = Math.min(...createdMs);
 		// Most recent first: once a page reaches past the lookback, older pages are not needed.
-		if (
-			stopAfterMs !== undefined &&
-			newestMs !== undefined &&
-			createdMs.length > 0 &&
-			newestMs - Math.min(...createdMs) > stopAfterMs
-		)
-			break;
+		if (stopAfterMs !== undefined && newestMs - oldestMs > stopAfterMs) break;
+		if (stop && page.more) {
+			// Stop on a whole second: its calls may run onto the next page, so the next poll lists it again.
+			const lowest = toSeconds(oldestMs);
+			const floor =
+				stopAfterMs === undefined ? Math.max(from, 0) : toSeconds(newestMs - stopAfterMs);
+			const kept = calls.filter(
+				(call) => (parseApiInstant(call.created_at) ?? Infinity) >= (lowest + 1) * 1000,
+			);
+			return { calls: kept, unlisted: [Math.min(floor, lowest), lowest + 1] };
+		}
 	}
-	return calls;
+	return { calls };
 }
 
 /**

@@ -1,6 +1,7 @@
-import { listingPlan, oldestListed, planNextListing, spansOf } from './state';
+import type { Listing } from './fetchCalls';
+import { oldestListed, planNextListing } from './state';
 import { parseApiInstant, toSeconds } from '../../shared/apiFacts';
-import type { ApiCall, TrackerState, TriggerSettings } from './types';
+import type { ApiCall, CreatedRange, TrackerState, TriggerSettings } from './types';
 import { isFinished } from './types';
 
 export interface PollResult {
@@ -20,15 +21,18 @@ function matchesCampaign(call: ApiCall, settings: TriggerSettings): boolean {
  * - finished, of a selected event and not in `seen` → emit, once (at a baseline: only remember);
  * - unfinished → follow: the next polls list its created_at again, unless it is older than the
  *   lookback, measured against the newest created_at (the API's clock, not n8n's);
- * - `seen` keeps only calls that a later poll can list again, so it stays bounded.
+ * - `seen` keeps only calls that a later poll can list again, so it stays bounded;
+ * - what a poll cut short by its budget did not list becomes the backlog, listed by the next polls.
  *
  * @param previous undefined for a baseline poll, which emits nothing.
  */
 export function reconcile(
 	previous: TrackerState | undefined,
-	calls: ApiCall[],
+	{ calls, spans, unlisted }: Listing,
 	settings: TriggerSettings,
 ): PollResult {
+	// Calls created before this were never listed since a baseline: remembered, not emitted.
+	const before = previous ? (previous.baselineBefore ?? -Infinity) : Infinity;
 	const listed = calls.map((call) => ({ call, createdMs: parseApiInstant(call.created_at) }));
 	let latestMs = previous?.latestMs ?? null;
 	for (const { createdMs } of listed) {
@@ -45,7 +49,7 @@ export function reconcile(
 		if (isFinished(call.status)) {
 			if (!settings.events.includes(call.status) || seen.has(call.unique_id)) continue;
 			seen.set(call.unique_id, toSeconds(created));
-			if (previous) finished.push({ call, createdMs: created, position });
+			if (toSeconds(created) >= before) finished.push({ call, createdMs: created, position });
 		} else if (latestMs !== null && latestMs - created <= settings.lookbackMs) {
 			unfinishedSecs.push(toSeconds(created));
 		}
@@ -54,17 +58,25 @@ export function reconcile(
 	const listedSecs = listed
 		.flatMap(({ createdMs }) => (createdMs === null ? [] : [toSeconds(createdMs)]))
 		.sort((a, b) => a - b);
-	const next = planNextListing(unfinishedSecs, latestMs, {
-		secs: listedSecs,
-		spans: spansOf(listingPlan(previous, settings)),
-	});
-	const oldestMs = oldestListed(next);
+	const planned = planNextListing(unfinishedSecs, latestMs, { secs: listedSecs, spans });
+	// The recent part lists what the backlog would from its start on.
+	const recentFrom = (planned.recentFromMs ?? Number.POSITIVE_INFINITY) / 1000;
+	const backlog = unlisted.flatMap(([from, to]): CreatedRange[] =>
+		from < Math.min(to, recentFrom) ? [[from, Math.min(to, recentFrom)]] : [],
+	);
+	const next: Omit<TrackerState, 'v' | 'fingerprint' | 'latestMs' | 'seen'> = { ...planned };
+	if (backlog.length > 0) next.backlog = backlog;
+	const oldestMs = oldestListed({ ...planned, backlog });
 	const kept: Record<string, number> = {};
 	for (const [id, createdSec] of seen) {
 		if (oldestMs === undefined || createdSec * 1000 >= oldestMs) kept[id] = createdSec;
 	}
 	// Oldest first; the listing is newest first, so within one second a later position is older.
 	finished.sort((a, b) => a.createdMs - b.createdMs || b.position - a.position);
+	// What of the never-listed baseline span is still unlisted.
+	for (const [from, to] of unlisted)
+		if (from < before)
+			next.baselineBefore = Math.max(next.baselineBefore ?? from, Math.min(to, before));
 	return {
 		state: { v: 1, fingerprint: settings.fingerprint, latestMs, ...next, seen: kept },
 		finished: finished.map(({ call }) => call),

@@ -26,6 +26,8 @@ export interface ListingPlan {
 	follow: CreatedRange[];
 	/** Baseline only: stop paging once a page reaches calls this much older than the newest. */
 	stopAfterMs?: number;
+	/** Spans a budget-cut poll left unlisted: [from, to) in epoch seconds. */
+	backlog: CreatedRange[];
 }
 
 const isWholeNumber = (value: unknown): value is number =>
@@ -52,6 +54,9 @@ export function readState(
 	if (stored.recentFromMs !== null && !isWholeNumber(stored.recentFromMs)) return undefined;
 	if (!Array.isArray(stored.follow) || !stored.follow.every(isRange)) return undefined;
 	if (!stored.seen || typeof stored.seen !== 'object') return undefined;
+	const { backlog = [], baselineBefore = 0 } = stored;
+	if (!Array.isArray(backlog) || !backlog.every(isRange) || !isWholeNumber(baselineBefore))
+		return undefined;
 	return stored as TrackerState;
 }
 
@@ -74,8 +79,9 @@ export function listingPlan(
 	previous: TrackerState | undefined,
 	settings: TriggerSettings,
 ): ListingPlan {
-	if (!previous) return { follow: [], stopAfterMs: settings.lookbackMs };
-	return { recentFromMs: previous.recentFromMs ?? undefined, follow: previous.follow };
+	if (!previous) return { follow: [], stopAfterMs: settings.lookbackMs, backlog: [] };
+	const { recentFromMs, follow, backlog = [] } = previous;
+	return { recentFromMs: recentFromMs ?? undefined, follow, backlog };
 }
 
 /** What this poll listed: the created_at seconds of every call, sorted, and the spans it covered. */
@@ -84,11 +90,11 @@ export interface Listed {
 	spans: CreatedRange[];
 }
 
-/** The spans a plan lists, in epoch seconds ([from, to), unbounded as ±Infinity). */
+/** The spans a plan lists, in listing order, in epoch seconds ([from, to), unbounded as ±Infinity). */
 export function spansOf(plan: ListingPlan): CreatedRange[] {
 	const recentFrom =
 		plan.recentFromMs === undefined ? Number.NEGATIVE_INFINITY : plan.recentFromMs / 1000;
-	return [...plan.follow, [recentFrom, Number.POSITIVE_INFINITY]];
+	return [[recentFrom, Number.POSITIVE_INFINITY], ...plan.follow, ...plan.backlog];
 }
 
 /** Calls listed in [from, to), or Infinity when this poll did not list all of that span. */
@@ -154,7 +160,9 @@ export function planNextListing(
 export function oldestListed(plan: {
 	recentFromMs: number | null;
 	follow: CreatedRange[];
+	backlog: CreatedRange[];
 }): number | undefined {
-	if (plan.follow.length > 0) return plan.follow[0][0] * 1000;
-	return plan.recentFromMs ?? undefined;
+	if (plan.recentFromMs === null) return undefined;
+	const starts = [...plan.follow, ...plan.backlog].map(([from]) => from * 1000);
+	return Math.min(plan.recentFromMs, ...starts);
 }

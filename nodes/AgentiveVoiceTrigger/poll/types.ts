@@ -48,4 +48,8 @@ export interface TrackerState {
 	 * oldest call followed (at most the lookback back), so its size is bounded.
 	 */
 	seen: Record<string, number>;
+	/** Spans a poll left unlisted when n8n's poll budget ran out: listed after the others, never merged. */
+	backlog?: CreatedRange[];
+	/** Calls in the backlog created before this (epoch s) predate a cut baseline: remembered, not emitted. */
+	baselineBefore?: number;
 }
