@@ -123,12 +123,9 @@ function continueChain(
 }
 
 /**
- * The earliest node start time in the run data this execution continues from. A Retry of a
- * crashed execution carries the crashed run's start times: rebuilt from n8n's event log by its
- * crash recovery (ExecutionRecoveryService.amend, the default 'extensive' mode), or saved by
- * EXECUTIONS_DATA_SAVE_ON_PROGRESS. Every call the crashed run placed was placed after it. Read
- * from the context's run data, which n8n-workflow does not expose otherwise. Crash recovery writes
- * seconds (Luxon toUnixInteger), nodes milliseconds.
+ * The earliest node start time in the run data this execution continues from: a Retry of a crashed
+ * execution carries the crashed run's (rebuilt by n8n's crash recovery, ExecutionRecoveryService,
+ * or saved on progress), and every call it placed came after. Recovery writes seconds, nodes ms.
  */
 function crashedSinceOf(ctx: IExecuteFunctions): number | undefined {
 	type Runs = Record<string, Array<{ startTime?: unknown }> | undefined>;

@@ -57,9 +57,8 @@ const NO_RESPONSE_IN_TIME = 'no response in time';
 const UNRESOLVED = 'the host name could not be resolved';
 
 /**
- * Network codes that mean "no usable response arrived", in words. Messages never name the raw
- * code: NodeApiError would replace them with n8n's generic text, which for a timeout recommends
- * "Retry On Fail", exactly what must not be used for call placement.
+ * Network codes in words: with a raw code NodeApiError would show n8n's text, which for a timeout
+ * recommends "Retry On Fail", exactly what must not be used for call placement.
  */
 const NETWORK_CODES: Record<string, string | undefined> = {
 	ECONNRESET: undefined,

@@ -40,16 +40,7 @@ function isSuccess(request: ApiRequest, statusCode: number, body: unknown): bool
 	return !!body && typeof body === 'object' && (body as Envelope).status !== 'error';
 }
 
-/** GET is safe to repeat; anything else is sent once unless the caller chose a policy. */
-function retryModeOf(request: ApiRequest): NonNullable<ApiRequest['retry']> {
-	return request.retry ?? (request.method === 'GET' ? 'read' : 'none');
-}
-
-/**
- * Sends a request and returns the full response; API errors become NodeApiError. Every request
- * is paced by the account's rate-limit window and waits out an account 429; what happens when
- * the outcome is unknown (5xx, timeout, dropped connection) follows `request.retry`.
- */
+/** Sends a request and returns the full response; API errors become NodeApiError. */
 export async function apiRequestFull<T = IDataObject>(
 	ctx: ApiContext,
 	request: ApiRequest,
@@ -58,7 +49,8 @@ export async function apiRequestFull<T = IDataObject>(
 	const budget = new WaitBudget(
 		request.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SEC * 1000,
 	);
-	const mode = retryModeOf(request);
+	// GET is safe to repeat; anything else is sent once unless the caller chose a policy.
+	const mode = request.retry ?? (request.method === 'GET' ? 'read' : 'none');
 	const response =
 		mode === 'placement'
 			? await placeWithRecovery(ctx, session, request, budget)
@@ -78,10 +70,7 @@ export async function apiRequest<T extends IDataObject = Envelope>(
 	return (await apiRequestFull<T>(ctx, request)).body;
 }
 
-/**
- * The pages of a List endpoint (GET, `page`/`per_page`), most recent first, each read through
- * apiRequest. The caller stops when it has what it needs (`break` ends the iteration).
- */
+/** The pages of a List endpoint, most recent first; the caller `break`s when done. */
 export function listPages<T>(
 	ctx: ApiContext,
 	request: Omit<ApiRequest, 'method'>,
@@ -99,10 +88,7 @@ export function listPages<T>(
 	);
 }
 
-/**
- * Every entry of a List endpoint, or the first `limit`. per_page is sized so that a limit costs
- * as few requests as possible.
- */
+/** Every entry of a List endpoint, or the first `limit` (per_page sized to it). */
 export async function apiRequestAllPages<T extends IDataObject>(
 	ctx: ApiContext,
 	request: Omit<ApiRequest, 'method'>,
