@@ -99,8 +99,8 @@ export function callKey(call: CallObject): { referenceId: string; number: string
 }
 
 /**
- * Hands the oldest call with `key` to one item: never a call already handed to an item of this
- * node run (placed or recovered by it). Calls are listed most recent first.
+ * Hands the oldest matching call (listed most recent first) to one item: never a call already
+ * handed to an item of this node run.
  */
 export async function claimCall(
 	ctx: ApiContext,

@@ -7,9 +7,8 @@ const ACCOUNT_RATE_LIMIT_DETAILS = 'Too many requests. Please slow down and retr
 const normalise = (text: string) => text.trim().replace(/\s+/g, ' ').toLowerCase();
 
 /**
- * A 429 for the account's request budget: not processed, so safe to wait and resend. Other details
- * mean the per-number verification-call limit, which must not be retried. A 429 without an
- * envelope (a gateway's) counts as the account limit.
+ * A 429 for the account's budget (or a gateway's, without envelope): not processed, safe to resend.
+ * Other details mean the per-number verification-call limit, which must not be retried.
  */
 export function isAccountRateLimit(statusCode: number, body: unknown): boolean {
 	if (statusCode !== 429) return false;

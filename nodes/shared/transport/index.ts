@@ -33,6 +33,8 @@ export { bytesReceived, consumeStream } from './download';
 export type { Page } from './pages';
 export type * from './types';
 
+const POLICIES = { placement: placeWithRecovery, read: readWithRetries, none: sendWithoutRetry };
+
 function isSuccess(request: ApiRequest, statusCode: number, body: unknown): boolean {
 	if (statusCode < 200 || statusCode >= 300) return false;
 	// A 2xx JSON body must be a success envelope; a streamed body has no envelope.
@@ -46,17 +48,10 @@ export async function apiRequestFull<T = IDataObject>(
 	request: ApiRequest,
 ): Promise<ApiResponse<T>> {
 	const session = await sessionFor(ctx);
-	const budget = new WaitBudget(
-		request.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SEC * 1000,
-	);
+	const capMs = request.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SEC * 1000;
 	// GET is safe to repeat; anything else is sent once unless the caller chose a policy.
 	const mode = request.retry ?? (request.method === 'GET' ? 'read' : 'none');
-	const response =
-		mode === 'placement'
-			? await placeWithRecovery(ctx, session, request, budget)
-			: mode === 'read'
-				? await readWithRetries(ctx, session, request, budget)
-				: await sendWithoutRetry(ctx, session, request, budget);
+	const response = await POLICIES[mode](ctx, session, request, new WaitBudget(capMs));
 	if (isSuccess(request, response.statusCode, response.body)) return response as ApiResponse<T>;
 	if (request.acceptError?.(response.statusCode, response.body)) return response as ApiResponse<T>;
 	throw apiStatusError(ctx.getNode(), response.statusCode, response.body, request.itemIndex);

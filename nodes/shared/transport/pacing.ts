@@ -50,7 +50,7 @@ export function throwIfCancelled(ctx: ApiContext): void {
 	throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
 }
 
-/** Waits with n8n's sleep, ending early when the execution is cancelled. */
+/** Ends early when the execution is cancelled. */
 export async function pause(ctx: ApiContext, ms: number): Promise<void> {
 	throwIfCancelled(ctx);
 	if (ms > 0) {
@@ -79,7 +79,6 @@ type LowerHeaders = Map<string, string | string[] | undefined>;
 /** Anything above this is not a delta but an epoch timestamp in seconds (some gateways send one). */
 const EPOCH_SECONDS_THRESHOLD = 1_000_000_000;
 
-/** A header by lower-case name; the first value when repeated. */
 function rawHeader(headers: LowerHeaders, name: string): string | undefined {
 	const value = headers.get(name);
 	const first = Array.isArray(value) ? value[0] : value;
@@ -240,10 +239,7 @@ export class AccountWindow {
 		}
 	}
 
-	/**
-	 * Takes the server's count when it is lower than ours. With nothing else in flight our count
-	 * is exact, so a lower server count means another client spent some of the budget.
-	 */
+	/** With nothing in flight our count is exact: a lower server count means another client. */
 	private lower(remaining: number): void {
 		if (this.remaining !== undefined && remaining < this.remaining && this.inFlight === 0)
 			this.sharedNow = true;
@@ -341,7 +337,6 @@ async function waitOnWindow(ctx: ApiContext, session: Session, ms: number): Prom
 	}
 }
 
-/** Waits until the account window has room for one more request, and claims it. */
 async function waitForSlot(
 	ctx: ApiContext,
 	session: Session,

@@ -71,12 +71,8 @@ export async function readWithRetries(
 		const unknown = unknownOutcomeOf(result, request.encoding !== 'stream');
 		if (!unknown || attempt >= READ_ATTEMPTS) {
 			if (result.kind === 'response') return result.response;
-			throw networkError(
-				ctx.getNode(),
-				result.code,
-				request.itemIndex,
-				`No answer after ${attempt} attempts. Check the Base URL in the credential and your network, then retry.`,
-			);
+			const advice = `No answer after ${attempt} attempts. Check the Base URL in the credential and your network, then retry.`;
+			throw networkError(ctx.getNode(), result.code, request.itemIndex, advice);
 		}
 		const retryAfter = retryAfterOf(result);
 		await pause(ctx, Math.max(backoffMs(attempt), Math.min(retryAfter ?? 0, RETRY_AFTER_MAX_MS)));
@@ -93,10 +89,6 @@ export async function sendWithoutRetry(
 	const result = await exchange(ctx, session, request, budget);
 	if (result.kind === 'response') return result.response;
 	if (request.method === 'GET') throw networkError(ctx.getNode(), result.code, request.itemIndex);
-	throw unknownOutcomeNotRetried(
-		ctx.getNode(),
-		describeNetworkCode(result.code),
-		request.path,
-		request.itemIndex,
-	);
+	const problem = describeNetworkCode(result.code);
+	throw unknownOutcomeNotRetried(ctx.getNode(), problem, request.path, request.itemIndex);
 }

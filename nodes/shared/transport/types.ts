@@ -7,7 +7,6 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-/** Every n8n context that may call the API. */
 export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
 /** A response body read as it arrives (encoding 'stream'): what n8n's binary helpers accept. */
@@ -47,7 +46,6 @@ export interface ApiRequest {
 	retry?: 'read' | 'placement' | 'none';
 	/** For retry 'placement': the number dialled and the item's reference_id used to find the call. */
 	placement?: { number: string; referenceId?: string };
-	/** Per-attempt timeout in milliseconds. */
 	timeoutMs?: number;
 	/** Cap on the total time spent waiting for the rate limit (node option; default 300 s). */
 	maxRateLimitWaitMs?: number;
