@@ -28,12 +28,8 @@ export async function sessionFor(ctx: ApiContext): Promise<Session> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const baseUrl = secureBaseUrl(ctx.getNode(), credentials);
 	const accountKey = `${baseUrl} ${String(credentials.publishableKey ?? '')}`;
-	const session: Session = {
-		baseUrl,
-		window: accountWindowFor(accountKey, Date.now()),
-		claimed: new Set(),
-		started: false,
-	};
+	const window = accountWindowFor(accountKey, Date.now());
+	const session: Session = { baseUrl, window, claimed: new Set(), started: false };
 	sessions.set(ctx, session);
 	return session;
 }
