@@ -59,16 +59,18 @@ export function referenceIdField(description: string): INodeProperties {
 	};
 }
 
+function collection(
+	displayName: string,
+	name: string,
+	placeholder: string,
+	options: INodeProperties[],
+): INodeProperties {
+	return { displayName, name, type: 'collection', placeholder, default: {}, options };
+}
+
 /** The "Additional Fields" collection of an operation that places a call (Place, Send Code). */
 export function additionalFieldsField(options: INodeProperties[]): INodeProperties {
-	return {
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		options,
-	};
+	return collection('Additional Fields', 'additionalFields', 'Add Field', options);
 }
 
 const timeoutOption: INodeProperties = {
@@ -101,16 +103,9 @@ const generateReferenceIdOption: INodeProperties = {
 
 /** Options of an operation that reads (GET): timeout and rate-limit wait. */
 export function readOptionsField(extra: INodeProperties[] = []): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...extra, maxRateLimitWaitOption, timeoutOption].sort((a, b) =>
-			a.displayName.localeCompare(b.displayName),
-		),
-	};
+	const options = [...extra, maxRateLimitWaitOption, timeoutOption];
+	options.sort((a, b) => a.displayName.localeCompare(b.displayName));
+	return collection('Options', 'options', 'Add Option', options);
 }
 
 /** Options › Skip Numbers Called Within: the re-run guard (dialOnce/). */
@@ -153,14 +148,7 @@ export function getManyFields(filters: INodeProperties[]): INodeProperties[] {
 			description: 'Max number of results to return',
 			displayOptions: { show: { returnAll: [false] } },
 		},
-		{
-			displayName: 'Filters',
-			name: 'filters',
-			type: 'collection',
-			placeholder: 'Add Filter',
-			default: {},
-			options: filters,
-		},
+		collection('Filters', 'filters', 'Add Filter', filters),
 		readOptionsField(),
 	];
 }

@@ -50,9 +50,8 @@ function asItemError(
 }
 
 /**
- * The error item that continueOnFail emits: the message (which carries the HTTP code) and the advice,
- * nothing from the request. Only the keys `error` and `details` are used, because n8n routes an item
- * to the error output of "Continue (using error output)" only when its JSON has no other keys.
+ * The continueOnFail item: message and advice, nothing from the request. Only `error` and `details`:
+ * n8n routes an item to the error output only when its JSON has no other keys.
  */
 function errorJson(error: NodeApiError | NodeOperationError): IDataObject {
 	const json: IDataObject = { error: error.message };
@@ -60,10 +59,7 @@ function errorJson(error: NodeApiError | NodeOperationError): IDataObject {
 	return json;
 }
 
-/**
- * Owns the item loop: one operation call per item, pairedItem on every output, and what
- * continueOnFail (read once by execute()) does with a failed item.
- */
+/** Owns the item loop: pairedItem on every output, and continueOnFail for a failed item. */
 export async function router(
 	this: IExecuteFunctions,
 	continueOnFail: boolean,

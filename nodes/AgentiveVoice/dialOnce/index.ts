@@ -58,12 +58,8 @@ async function callsIn(ctx: IExecuteFunctions, itemIndex: number, lookback: Look
 	let pending = cache.get(id);
 	if (!pending) {
 		const { fromMs, toMs } = lookback;
-		pending = readCallLog(ctx, {
-			fromMs,
-			toMs,
-			userFrom: lookback.reason === 'recentCall',
-			itemIndex,
-		});
+		const userFrom = lookback.reason === 'recentCall';
+		pending = readCallLog(ctx, { fromMs, toMs, userFrom, itemIndex });
 		cache.set(id, pending);
 		// A failed scan is not kept: the next item tries again (and this one reports the error).
 		pending.catch(() => cache.delete(id));
@@ -124,10 +120,8 @@ const isRefusal = (error: unknown): boolean =>
 	error instanceof NodeApiError && /^4\d\d$/.test(String(error.httpCode ?? ''));
 
 /**
- * Places a call (or sends a code) once per item across tries, retries and re-runs (see the table
- * at the top): a call placed before is output instead, if `reuse` accepts it (a verification
- * request that can no longer be used is sent afresh); otherwise the attempt is recorded and
- * `place` runs.
+ * Places a call (or sends a code) once per item across tries, retries and re-runs: a call placed
+ * before is output instead if `reuse` accepts it; otherwise the attempt is recorded and `place` runs.
  */
 export async function placeOnce(
 	ctx: IExecuteFunctions,
@@ -189,10 +183,9 @@ const listed = (call: CallObject): Envelope => ({
 });
 
 /**
- * Send Code's reuse rule (spec, "Idempotency and retries": reuse the existing request_id rather than
- * sending again if a code is already in flight): a request still pending (for the same item, also
- * one already verified: its code was used for this item) is output; an expired or failed one is
- * sent afresh.
+ * Send Code's reuse rule (spec, "Idempotency and retries"): a request still pending (for the same
+ * item, also one already verified: its code was used for this item) is output; an expired or
+ * failed one is sent afresh.
  */
 function reuseVerification(ctx: IExecuteFunctions, itemIndex: number): Reuse {
 	return async (prior, reason) => {

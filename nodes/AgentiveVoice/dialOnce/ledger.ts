@@ -1,25 +1,18 @@
 /**
- * The placement ledger: what this n8n process knows of a node run's placements, the only
- * in-process store of "was this item already sent". Retry On Fail re-runs `execute` inside the same
- * execution and process, with a new context, the same items and the same run index (n8n-core
- * workflow-execute.ts), so the ledger is keyed by execution, node and run index. An n8n Retry is a
- * new execution, often in another process: that path reads the API's own record (callLog.ts).
+ * The placement ledger: the only in-process store of "was this item already sent". Retry On Fail
+ * re-runs `execute` in the same execution and process with a new context, the same items and run
+ * index, so it is keyed by execution, node and run index. An n8n Retry reads callLog.ts instead.
  *
- * Lifetime (never by count): every use of an entry touches it, and an entry ends KEEP_MS after its
- * last touch. A try holds its entry, and every write re-registers it, so even an item that waits
- * longer than KEEP_MS (rate limit, timeouts) cannot lose its run's record. A try that returns ends
- * its run (n8n retries only a node that threw): its entry goes at once (endTry). One that threw is
- * tried again after at most 5 s (n8n-core: Math.min(5000, waitBetweenTries)), so 10 minutes leaves
- * two orders of magnitude of slack. A code Send Code sent is kept until it expires (its own
- * `expires_in_sec`), at least KEEP_MS. Read-only node runs never create an entry. Memory is thus
- * bounded by the write runs of the last minutes, whatever the number of node runs.
+ * Lifetime (never by count): an entry ends KEEP_MS after its last touch; a try holds its entry and
+ * every write re-registers it, so a long wait cannot lose it. A try that returns ends its run
+ * (endTry); one that threw is retried within 5 s (n8n-core), far inside KEEP_MS. A sent code is
+ * kept until it expires, at least KEEP_MS. Read-only runs create nothing, so memory stays bounded.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Envelope } from '../../shared/transport/types';
 import type { ReuseReason } from './reasons';
 
-/** How long after its last touch a released entry is kept (see above). */
 export const KEEP_MS = 10 * 60_000;
 
 /** The host clock; tests replace it to run hours of node runs in a second. */

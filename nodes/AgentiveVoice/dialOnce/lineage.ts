@@ -1,11 +1,10 @@
 /**
  * Lineage: what one execution hands to every n8n Retry of it. Executions › Retry starts a NEW
- * execution (mode 'retry') from the failed one's saved data: the failed node re-runs with all of its
- * original items under the same run index, and custom data (saved with the execution) comes along.
- * A new execution of the workflow starts with none. So one custom-data key carries the chain: a
- * random token (generated reference ids derive from it, so a retry sends exactly the original's
- * ids), the id of the execution that began it, and the host times of its placement attempts (the
- * window a retry reads in the call log). A second key records Verify Code's answers.
+ * execution (mode 'retry'): the failed node re-runs its original items under the same run index,
+ * and custom data comes along. One key carries the chain: a random token (generated reference ids
+ * derive from it, so a retry sends the original's ids), the execution that began it, and the host
+ * times of its placement attempts (the window a retry reads in the call log). A second key records
+ * Verify Code's answers.
  * The rule: docs/assumptions.md, "Retried executions"; the map: docs/dial-once.md.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
@@ -123,12 +122,9 @@ function continueChain(
 }
 
 /**
- * The earliest node start time in the run data this execution continues from. A Retry of a
- * crashed execution carries the crashed run's start times: rebuilt from n8n's event log by its
- * crash recovery (ExecutionRecoveryService.amend, the default 'extensive' mode), or saved by
- * EXECUTIONS_DATA_SAVE_ON_PROGRESS. Every call the crashed run placed was placed after it. Read
- * from the context's run data, which n8n-workflow does not expose otherwise. Crash recovery writes
- * seconds (Luxon toUnixInteger), nodes milliseconds.
+ * The earliest node start time in the run data this execution continues from: a Retry of a crashed
+ * execution carries the crashed run's (rebuilt by n8n's crash recovery, ExecutionRecoveryService,
+ * or saved on progress), and every call it placed came after. Recovery writes seconds, nodes ms.
  */
 function crashedSinceOf(ctx: IExecuteFunctions): number | undefined {
 	type Runs = Record<string, Array<{ startTime?: unknown }> | undefined>;

@@ -80,10 +80,7 @@ function byTries(ledger: RunLedger): string {
 	return `tries ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }
 
-/**
- * The execution hint that tells the user, in the editor's output pane, which items the node did
- * not send again and why (n8n's own nodes use execution hints for such notes).
- */
+/** The execution hint: which items the node did not send again, and why. */
 export function addReuseHint(ctx: IExecuteFunctions): void {
 	const ledger = openLedgerOf(ctx);
 	if (!ledger || ledger.reused.size === 0 || typeof ctx.addExecutionHints !== 'function') return;

@@ -10,13 +10,11 @@ import { chainReferenceId } from '../dialOnce/lineage';
 import type { CollectionParameters } from '../../shared/parameters';
 import type { ItemParameters } from './parameters';
 
-/** The transport settings an operation's "Options" collection can carry. */
 export interface RequestSettings {
 	timeoutMs?: number;
 	maxRateLimitWaitMs?: number;
 }
 
-/** The Options collection of an operation. */
 export function readOptions(params: ItemParameters): CollectionParameters {
 	return params.collection('options', 'Options');
 }
@@ -28,12 +26,8 @@ export function requestSettings(
 ): RequestSettings {
 	const { timeoutMs: time, maxRateLimitWaitSec: wait } = OPTION_RANGES;
 	const timeoutMs = options.optionalWholeNumber('timeoutMs', 'Timeout (ms)', time.min, time.max);
-	const waitSec = options.optionalWholeNumber(
-		'maxRateLimitWaitSec',
-		'Max Rate-Limit Wait (seconds)',
-		wait.min,
-		wait.max,
-	);
+	const label = 'Max Rate-Limit Wait (seconds)';
+	const waitSec = options.optionalWholeNumber('maxRateLimitWaitSec', label, wait.min, wait.max);
 	const maxRateLimitWaitMs = (waitSec ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SEC) * 1000;
 	return { ...(timeoutMs === undefined ? {} : { timeoutMs }), maxRateLimitWaitMs };
 }
@@ -45,11 +39,7 @@ export function skipCalledWithinMinutes(options: CollectionParameters): number {
 	return options.optionalWholeNumber('skipCalledWithinMinutes', label, min, max) ?? 0;
 }
 
-/**
- * The reference_id to send for a call placement. When the user left it empty and "Generate
- * Reference ID If Empty" is on (the default), a unique one is made so that a lost response can be
- * resolved by looking the call up instead of placing it twice.
- */
+/** The reference_id to send; generated when empty (by default), so a lost response can be looked up. */
 export function placementReferenceId(
 	params: ItemParameters,
 	options = readOptions(params),
@@ -61,12 +51,7 @@ export function placementReferenceId(
 	return generateReferenceId(params.ctx, params.itemIndex);
 }
 
-/**
- * The one place a reference_id is generated (Call › Place, Campaign › Trigger, Send Code): the same
- * for an item in an execution and in every n8n Retry of it (executionChain.ts), unique otherwise.
- * It follows the package's reference_id rule like a given one; a generated id that did not would
- * be a bug.
- */
+/** The one place a reference_id is generated: the same for an item in every Retry (lineage.ts). */
 export function generateReferenceId(ctx: IExecuteFunctions, itemIndex: number): string {
 	const check = cleanReferenceId(chainReferenceId(ctx, itemIndex));
 	if (!check.ok || check.value === undefined) {

@@ -1,9 +1,4 @@
-/**
- * One attempt: ONE HTTP request through n8n's httpRequestWithAuthentication, never retried here.
- * An HTTP error comes back as a response (its envelope and headers are read above); a missing
- * response comes back as its network code only, never the request (whose headers hold the
- * secret). A streamed body (a recording) is handed back unread but watched for stalls.
- */
+/** One attempt: ONE HTTP request through n8n's httpRequestWithAuthentication, never retried. */
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
@@ -25,18 +20,14 @@ export interface Watch {
 
 const watches = new WeakMap<BodyStream, Watch>();
 
-/** The stall watch of a streamed body, if it has one. */
 export function watchOf(stream: BodyStream): Watch | undefined {
 	return watches.get(stream);
 }
 
 /**
- * Guards a streamed body against stalls: the stream is destroyed once no data has arrived for
- * `idleMs`. n8n's request timeout ends when the headers arrive; whether an idle socket is closed
- * after that depends on how n8n sends the request (not when SSRF protection routes it through a
- * proxy), and a body that stopped part-way would then hang the execution for good. Data is seen
- * through the stream's own push(), which every Readable receives its data through, so watching
- * neither reads the stream nor changes how it flows. One sleep at a time, ended on close.
+ * Destroys a streamed body once no data arrived for `idleMs`: n8n's timeout ends with the headers,
+ * and an idle socket is not always closed after (SSRF proxy), so a stalled body would hang for
+ * good. Watching push() neither reads the stream nor changes how it flows.
  */
 export function watchStream(stream: BodyStream, idleMs: number): BodyStream {
 	const watch: Watch = { idleMs, bytes: 0, lastDataAt: Date.now(), stalled: false };
@@ -95,7 +86,6 @@ export type AttemptResult =
 	| { kind: 'response'; response: ApiResponse }
 	| { kind: 'no-response'; code: string };
 
-/** Decodes a binary error body so its envelope can be read. */
 function decodeBody(body: unknown): unknown {
 	if (!Buffer.isBuffer(body)) return body;
 	try {
@@ -106,14 +96,9 @@ function decodeBody(body: unknown): unknown {
 }
 
 /**
- * One HTTP attempt, never retried here. HTTP errors come back as responses (so the caller can
- * read the envelope and the rate-limit headers); a missing response comes back as its network
- * code only, never the request (whose headers hold the secret).
- *
- * With encoding 'stream' a 2xx body is returned unread, guarded against stalls, so a recording
- * goes to n8n's binary store as it arrives. An error status is read in full here (it is a small
- * envelope), so every policy above sees an error body exactly as with JSON, and a read retry
- * only ever repeats a request whose body was never handed over.
+ * HTTP errors come back as responses (envelope and rate-limit headers readable); a missing one as
+ * its network code only, never the request (its headers hold the secret). A streamed 2xx body is
+ * returned unread; an error body is read here, so a read retry never repeats a handed-over body.
  */
 export async function sendOnce(
 	ctx: ApiContext,

@@ -1,16 +1,11 @@
 /**
- * The call log: the one reader of List calls for every "was this already placed?" lookback (a
- * lost response, Retry On Fail when memory cannot tell, Executions › Retry, a crashed execution's
- * retry, the re-run guard). One window rule, one clock rule, and each listed call handed to at
- * most one item of a node run.
- *
- * Window: a call placed between two host instants was created (API time) within them, widened by
- * WINDOW_MARGIN_MS on each side for whole-second created_at, the API's processing time and
- * clock drift during the run. Too wide only risks taking an older call with the same key; too
- * narrow would dial twice, the worse failure. A start the user chose (Options › Skip Numbers
- * Called Within) is kept exactly: `userFrom`.
- * Clocks: the window is asked in host time; the first page's Date header gives the API clock minus
- * the host clock, and beyond SKEW_TOLERANCE_MS the window is read again in the API's time.
+ * The call log: the one reader of List calls for every "was this already placed?" lookback, each
+ * listed call handed to at most one item of a node run.
+ * Window: host instants widened by WINDOW_MARGIN_MS each side (whole-second created_at, processing
+ * time, clock drift): too wide only risks an older call with the same key; too narrow would dial
+ * twice. A start the user chose (Skip Numbers Called Within) is kept exactly: `userFrom`.
+ * Clocks: the first page's Date header gives the API's skew; beyond SKEW_TOLERANCE_MS the window
+ * is read again in the API's time.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -104,8 +99,8 @@ export function callKey(call: CallObject): { referenceId: string; number: string
 }
 
 /**
- * Hands the oldest call with `key` to one item: never a call already handed to an item of this
- * node run (placed or recovered by it). Calls are listed most recent first.
+ * Hands the oldest matching call (listed most recent first) to one item: never a call already
+ * handed to an item of this node run.
  */
 export async function claimCall(
 	ctx: ApiContext,

@@ -1,7 +1,3 @@
-/**
- * Download: handing a streamed body (a recording) to n8n's binary store as it arrives. The body
- * was watched for stalls by attempt.ts since its headers arrived.
- */
 import { NodeOperationError } from 'n8n-workflow';
 
 import { STALL_TOLERANCE, watchOf } from './attempt';
@@ -10,10 +6,8 @@ import type { ApiContext, BodyStream } from './types';
 import { throwIfCancelled } from './pacing';
 
 /**
- * Hands a streamed body to n8n (prepareBinaryData). A download that fails part-way is not retried
- * (the body is consumed); it becomes a NodeApiError naming the cause and the bytes received, never
- * the underlying error, whose request holds the secret. A failure after the body arrived in full
- * (n8n could not store it) is not a download problem and is reported as n8n's own error.
+ * Hands a streamed body to n8n. A part-way failure is not retried (the body is consumed) and never
+ * shows the underlying error (its request holds the secret); one after the body arrived is n8n's.
  */
 export async function consumeStream<T>(
 	ctx: ApiContext,
@@ -40,7 +34,6 @@ export async function consumeStream<T>(
 	}
 }
 
-/** Bytes a watched stream has received so far. */
 export function bytesReceived(stream: BodyStream): number {
 	return watchOf(stream)?.bytes ?? 0;
 }

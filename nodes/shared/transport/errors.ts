@@ -7,9 +7,8 @@ const ACCOUNT_RATE_LIMIT_DETAILS = 'Too many requests. Please slow down and retr
 const normalise = (text: string) => text.trim().replace(/\s+/g, ' ').toLowerCase();
 
 /**
- * A 429 for the account's request budget: not processed, so safe to wait and resend. Other details
- * mean the per-number verification-call limit, which must not be retried. A 429 without an
- * envelope (a gateway's) counts as the account limit.
+ * A 429 for the account's budget (or a gateway's, without envelope): not processed, safe to resend.
+ * Other details mean the per-number verification-call limit, which must not be retried.
  */
 export function isAccountRateLimit(statusCode: number, body: unknown): boolean {
 	if (statusCode !== 429) return false;
@@ -57,9 +56,8 @@ const NO_RESPONSE_IN_TIME = 'no response in time';
 const UNRESOLVED = 'the host name could not be resolved';
 
 /**
- * Network codes that mean "no usable response arrived", in words. Messages never name the raw
- * code: NodeApiError would replace them with n8n's generic text, which for a timeout recommends
- * "Retry On Fail", exactly what must not be used for call placement.
+ * Network codes in words: with a raw code NodeApiError would show n8n's text, which for a timeout
+ * recommends "Retry On Fail", exactly what must not be used for call placement.
  */
 const NETWORK_CODES: Record<string, string | undefined> = {
 	ECONNRESET: undefined,

@@ -33,6 +33,8 @@ export { bytesReceived, consumeStream } from './download';
 export type { Page } from './pages';
 export type * from './types';
 
+const POLICIES = { placement: placeWithRecovery, read: readWithRetries, none: sendWithoutRetry };
+
 function isSuccess(request: ApiRequest, statusCode: number, body: unknown): boolean {
 	if (statusCode < 200 || statusCode >= 300) return false;
 	// A 2xx JSON body must be a success envelope; a streamed body has no envelope.
@@ -40,31 +42,16 @@ function isSuccess(request: ApiRequest, statusCode: number, body: unknown): bool
 	return !!body && typeof body === 'object' && (body as Envelope).status !== 'error';
 }
 
-/** GET is safe to repeat; anything else is sent once unless the caller chose a policy. */
-function retryModeOf(request: ApiRequest): NonNullable<ApiRequest['retry']> {
-	return request.retry ?? (request.method === 'GET' ? 'read' : 'none');
-}
-
-/**
- * Sends a request and returns the full response; API errors become NodeApiError. Every request
- * is paced by the account's rate-limit window and waits out an account 429; what happens when
- * the outcome is unknown (5xx, timeout, dropped connection) follows `request.retry`.
- */
+/** Sends a request and returns the full response; API errors become NodeApiError. */
 export async function apiRequestFull<T = IDataObject>(
 	ctx: ApiContext,
 	request: ApiRequest,
 ): Promise<ApiResponse<T>> {
 	const session = await sessionFor(ctx);
-	const budget = new WaitBudget(
-		request.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SEC * 1000,
-	);
-	const mode = retryModeOf(request);
-	const response =
-		mode === 'placement'
-			? await placeWithRecovery(ctx, session, request, budget)
-			: mode === 'read'
-				? await readWithRetries(ctx, session, request, budget)
-				: await sendWithoutRetry(ctx, session, request, budget);
+	const capMs = request.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SEC * 1000;
+	// GET is safe to repeat; anything else is sent once unless the caller chose a policy.
+	const mode = request.retry ?? (request.method === 'GET' ? 'read' : 'none');
+	const response = await POLICIES[mode](ctx, session, request, new WaitBudget(capMs));
 	if (isSuccess(request, response.statusCode, response.body)) return response as ApiResponse<T>;
 	if (request.acceptError?.(response.statusCode, response.body)) return response as ApiResponse<T>;
 	throw apiStatusError(ctx.getNode(), response.statusCode, response.body, request.itemIndex);
@@ -78,10 +65,7 @@ export async function apiRequest<T extends IDataObject = Envelope>(
 	return (await apiRequestFull<T>(ctx, request)).body;
 }
 
-/**
- * The pages of a List endpoint (GET, `page`/`per_page`), most recent first, each read through
- * apiRequest. The caller stops when it has what it needs (`break` ends the iteration).
- */
+/** The pages of a List endpoint, most recent first; the caller `break`s when done. */
 export function listPages<T>(
 	ctx: ApiContext,
 	request: Omit<ApiRequest, 'method'>,
@@ -99,10 +83,7 @@ export function listPages<T>(
 	);
 }
 
-/**
- * Every entry of a List endpoint, or the first `limit`. per_page is sized so that a limit costs
- * as few requests as possible.
- */
+/** Every entry of a List endpoint, or the first `limit` (per_page sized to it). */
 export async function apiRequestAllPages<T extends IDataObject>(
 	ctx: ApiContext,
 	request: Omit<ApiRequest, 'method'>,

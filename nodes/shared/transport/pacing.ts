@@ -1,9 +1,6 @@
 /**
- * Pacing: WHEN a request may be sent. Each run (one execute() or poll()) has a session; each
- * account has one rate-limit window per n8n process, learned from the RateLimit-* headers of every
- * response and shared by every run on the account. A request waits for a slot in the window; an
- * account 429 (not processed by the API) is waited out and sent again, within the request's
- * WaitBudget. Waits end early when the execution is cancelled.
+ * Pacing: WHEN a request may be sent. Each run has a session; each account one rate-limit window
+ * per process, shared by its runs. An account 429 is waited out and resent, within a WaitBudget.
  */
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
@@ -12,24 +9,17 @@ import { isAccountRateLimit, rateLimitWaitExceeded } from './errors';
 import { secureBaseUrl } from './secureBaseUrl';
 import type { ApiContext, ApiRequest, ApiResponse } from './types';
 
-// ---- The run: session and cancellation --------------------------------------------------------
-
 /** What the transport keeps for one node run (one execution context). */
 export interface Session {
 	baseUrl: string;
-	/** The account's rate-limit window, shared by every run on the same account in this process. */
 	window: AccountWindow;
 	/** unique_ids handed to an item of this run (placed or found): callLog.ts hands each out once. */
 	claimed: Set<string>;
-	/** Whether this run has sent a request yet: its first one checks the shared window (a probe). */
+	/** Whether this run has sent a request yet (its first is a probe, see claim). */
 	started: boolean;
 }
 
-/**
- * Sessions by execution context. n8n hands a node one context object for its whole run (every
- * item of an execute(), one poll()), so a WeakMap keyed by it holds the run's state for exactly
- * as long as the run exists, with nothing to clean up and nothing shared between runs.
- */
+/** n8n hands a node one context object per run, so this lives exactly as long as the run. */
 const sessions = new WeakMap<object, Session>();
 
 export async function sessionFor(ctx: ApiContext): Promise<Session> {
@@ -38,12 +28,8 @@ export async function sessionFor(ctx: ApiContext): Promise<Session> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const baseUrl = secureBaseUrl(ctx.getNode(), credentials);
 	const accountKey = `${baseUrl} ${String(credentials.publishableKey ?? '')}`;
-	const session: Session = {
-		baseUrl,
-		window: accountWindowFor(accountKey, Date.now()),
-		claimed: new Set(),
-		started: false,
-	};
+	const window = accountWindowFor(accountKey, Date.now());
+	const session: Session = { baseUrl, window, claimed: new Set(), started: false };
 	sessions.set(ctx, session);
 	return session;
 }
@@ -60,7 +46,7 @@ export function throwIfCancelled(ctx: ApiContext): void {
 	throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
 }
 
-/** Waits with n8n's sleep, ending early when the execution is cancelled. */
+/** Ends early when the execution is cancelled. */
 export async function pause(ctx: ApiContext, ms: number): Promise<void> {
 	throwIfCancelled(ctx);
 	if (ms > 0) {
@@ -74,8 +60,6 @@ export async function pause(ctx: ApiContext, ms: number): Promise<void> {
 	throwIfCancelled(ctx);
 }
 
-// ---- RateLimit-* headers ----------------------------------------------------------------------
-
 /** What one response says about the account's rate-limit window. Absent when missing or malformed. */
 export interface RateLimitInfo {
 	limit?: number;
@@ -86,14 +70,11 @@ export interface RateLimitInfo {
 	retryAfterMs?: number;
 }
 
-type Headers = ApiResponse['headers'];
-/** Header values by lower-case name. */
 type LowerHeaders = Map<string, string | string[] | undefined>;
 
 /** Anything above this is not a delta but an epoch timestamp in seconds (some gateways send one). */
 const EPOCH_SECONDS_THRESHOLD = 1_000_000_000;
 
-/** A header by lower-case name; the first value when repeated. */
 function rawHeader(headers: LowerHeaders, name: string): string | undefined {
 	const value = headers.get(name);
 	const first = Array.isArray(value) ? value[0] : value;
@@ -135,8 +116,7 @@ function retryAfterMs(headers: LowerHeaders, now: number): number | undefined {
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Reads the rate-limit headers defensively: a missing or malformed header is simply absent. */
-export function readRateLimitHeaders(raw: Headers, now: number): RateLimitInfo {
+export function readRateLimitHeaders(raw: ApiResponse['headers'], now: number): RateLimitInfo {
 	const headers: LowerHeaders = new Map(
 		Object.entries(raw).map(([name, value]) => [name.toLowerCase(), value]),
 	);
@@ -156,23 +136,14 @@ export function readRateLimitHeaders(raw: Headers, now: number): RateLimitInfo {
 	return info;
 }
 
-// ---- The account's window ---------------------------------------------------------------------
-
-/**
- * Margin added to the estimated reset. The estimate is already an upper bound (see observe);
- * this only absorbs timer rounding, so the first request of a new window never arrives early.
- */
+/** Absorbs timer rounding, so the first request of a new window never arrives early. */
 const RESET_MARGIN_MS = 20;
 
 /**
- * What this process knows about one account's rate-limit window, learned from the RateLimit-*
- * headers of every response. Plain numbers only: no timers, nothing to clean up.
- *
- * Alone on the account, a batch spends each window's budget as fast as it can and waits for the
- * reset. When another client is seen using the same account (the server's count drops by more
- * than our own requests explain, or a 429 arrives), the rest of each window's budget is spread
- * evenly until the reset instead, so the other system keeps getting its requests through rather
- * than a minute of 429s. Spreading stays on for one window after the other client was last seen.
+ * One account's rate-limit window as this process knows it (plain numbers, no timers). Alone, a
+ * batch spends the budget at once and waits for the reset; once another client is seen on the
+ * account, the rest is spread evenly until the reset (for one more window), so that client's
+ * requests keep getting through instead of a minute of 429s.
  */
 export class AccountWindow {
 	limit?: number;
@@ -190,11 +161,9 @@ export class AccountWindow {
 	private lastClaimAt?: number;
 
 	/**
-	 * Claims a request slot. Returns 0 when the request may go now (the slot is counted), or the
-	 * milliseconds to wait before asking again. A probe claims a slot without waiting: a run's
-	 * first request checks what other runs learned, which may be stale (the server restarted).
-	 * Not while another run is waiting on this window or has a request out, though: its knowledge
-	 * is in use right now, and the probe would only draw a 429 (a poll started during a batch).
+	 * 0 when the request may go now (slot counted), else the ms to wait. A run's first request is a
+	 * probe that skips the wait, as what other runs learned may be stale (a restarted server); not
+	 * while another run waits or has a request out, when the probe would only draw a 429.
 	 */
 	claim(now: number, probe = false): number {
 		if (probe && (this.waiting > 0 || this.inFlight > 0)) probe = false;
@@ -220,15 +189,11 @@ export class AccountWindow {
 
 	/** When shared: the wait that spaces the rest of the budget evenly until the reset. */
 	private spreadWait(now: number): number {
+		const { remaining, resetAt, lastClaimAt } = this;
 		if (!(this.sharedNow || this.sharedBefore)) return 0;
-		if (
-			this.remaining === undefined ||
-			this.resetAt === undefined ||
-			this.lastClaimAt === undefined
-		)
-			return 0;
-		const spacing = (this.resetAt - now) / Math.max(1, this.remaining);
-		return Math.max(0, Math.ceil(this.lastClaimAt + spacing - now));
+		if (remaining === undefined || resetAt === undefined || lastClaimAt === undefined) return 0;
+		const spacing = (resetAt - now) / Math.max(1, remaining);
+		return Math.max(0, Math.ceil(lastClaimAt + spacing - now));
 	}
 
 	/** The claimed request has been answered (or has failed); call before observe. */
@@ -236,17 +201,13 @@ export class AccountWindow {
 		this.inFlight = Math.max(0, this.inFlight - 1);
 	}
 
-	/** Milliseconds until the window is known to have reset, if known. */
 	msUntilReset(now: number): number | undefined {
 		return this.resetAt === undefined ? undefined : Math.max(0, this.resetAt - now);
 	}
 
 	/**
-	 * Learns from one response, sent at `sentAt` and received at `receivedAt`. RateLimit-Reset is a
-	 * whole number of seconds computed by the server at some instant between the two, so the reset
-	 * lies in (sentAt + (reset-1) s, receivedAt + reset s]. Keeping the smallest upper bound seen in
-	 * a window makes the estimate tight (the request that opens a window reports the full window),
-	 * while never being early.
+	 * RateLimit-Reset is whole seconds computed between sentAt and receivedAt, so the reset lies in
+	 * (sentAt + (reset-1) s, receivedAt + reset s]; the smallest upper bound is tight, never early.
 	 */
 	observe(info: RateLimitInfo, sentAt: number, receivedAt: number, rateLimited: boolean): void {
 		if (info.limit !== undefined) this.limit = info.limit;
@@ -274,10 +235,7 @@ export class AccountWindow {
 		}
 	}
 
-	/**
-	 * Takes the server's count when it is lower than ours. With nothing else in flight our count
-	 * is exact, so a lower server count means another client spent some of the budget.
-	 */
+	/** With nothing in flight our count is exact: a lower server count means another client. */
 	private lower(remaining: number): void {
 		if (this.remaining !== undefined && remaining < this.remaining && this.inFlight === 0)
 			this.sharedNow = true;
@@ -323,11 +281,8 @@ export class AccountWindow {
 }
 
 /**
- * Windows by account, shared by every execution in this n8n process: the limit is per account,
- * so a Place Call batch, another workflow and the trigger on the same account draw on one budget.
- * It is module state, but holds only numbers (no timers, no credentials: the key is the base URL
- * and the publishable key, which is public by design), and entries whose window has passed are
- * swept, so it stays small. In queue mode each worker paces itself; a 429 is still handled.
+ * Windows by account, shared by every execution in this process (the limit is per account). Only
+ * numbers, keyed by base URL and the public publishable key; passed windows are swept.
  */
 const windows = new Map<string, AccountWindow>();
 const SWEEP_ABOVE = 64;
@@ -343,8 +298,6 @@ export function accountWindowFor(accountKey: string, now: number): AccountWindow
 	windows.set(accountKey, window);
 	return window;
 }
-
-// ---- Sending within the window ----------------------------------------------------------------
 
 /** Waits after a 429 that carried no timing headers: 1 s, 2 s, 4 s … up to 30 s. */
 const FALLBACK_429_WAIT_MS = 1_000;
@@ -380,7 +333,6 @@ async function waitOnWindow(ctx: ApiContext, session: Session, ms: number): Prom
 	}
 }
 
-/** Waits until the account window has room for one more request, and claims it. */
 async function waitForSlot(
 	ctx: ApiContext,
 	session: Session,
@@ -396,11 +348,7 @@ async function waitForSlot(
 	}
 }
 
-/**
- * Sends one request, paced by the account's rate-limit window. A 429 for the account limit means
- * the request was not processed, so it is waited out (RateLimit-Reset or Retry-After, with
- * jitter) and sent again, whatever the method. Anything else is returned to the caller's policy.
- */
+/** Sends one request in the window; an account 429 (not processed) is waited out and resent. */
 export async function exchange(
 	ctx: ApiContext,
 	session: Session,
@@ -422,12 +370,8 @@ export async function exchange(
 		const { response } = result;
 		const receivedAt = Date.now();
 		const limited = isAccountRateLimit(response.statusCode, response.body);
-		session.window.observe(
-			readRateLimitHeaders(response.headers, receivedAt),
-			sentAt,
-			receivedAt,
-			limited,
-		);
+		const info = readRateLimitHeaders(response.headers, receivedAt);
+		session.window.observe(info, sentAt, receivedAt, limited);
 		if (!limited) return result;
 
 		let waitMs = session.window.msUntilReset(Date.now());

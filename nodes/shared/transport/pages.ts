@@ -1,9 +1,4 @@
-/**
- * Pages: WHICH page of a List endpoint comes next. The one page loop of the package (Get Many,
- * the placement lookup, the trigger): it unwraps `data` and follows `pagination.total_pages`,
- * stopping at the last page, at an empty page, or when a response has no pagination. Callers keep
- * only their own stop condition (a limit reached, a call found, a time passed) and `break`.
- */
+/** Pages: WHICH page of a List endpoint comes next; the package's one page loop. */
 import { dataArray } from '../apiFacts';
 
 export interface Page<T> {
@@ -26,7 +21,6 @@ export function hasNextPage(body: unknown, page: number, count: number): boolean
 	return typeof totalPages === 'number' && page < totalPages;
 }
 
-/** Reads pages 1, 2, … with `fetchPage` (which sends the request) until the last or `maxPages`. */
 export async function* pages<T>(
 	fetchPage: (page: number) => Promise<unknown>,
 	maxPages = Number.POSITIVE_INFINITY,

@@ -30,12 +30,10 @@ function recovered(call: { unique_id: string; reference_id: string | null }): Ap
 }
 
 /**
- * Places a call (POST /calls, campaign trigger) without ever dialling twice. A definite answer is
- * returned as it is. When the outcome is unknown (no response, timeout, 5xx), the calls to the
- * number since the first attempt are read from the call log: the one with this reference_id →
- * returned, marked recovered; none → placed again, at most PLACEMENT_ATTEMPTS times. Without a
- * reference_id an unknown outcome is never retried; a log that cannot be read ends the item as
- * "outcome unknown".
+ * On an unknown outcome the calls to the number since the first attempt are read from the call
+ * log: the one with this reference_id is returned, marked recovered; none: placed again, at most
+ * PLACEMENT_ATTEMPTS times. Without a reference_id it is never retried; an unreadable log ends the
+ * item as "outcome unknown".
  */
 export async function placeWithRecovery(
 	ctx: ApiContext,
@@ -71,20 +69,11 @@ export async function placeWithRecovery(
 		} catch (error) {
 			throwIfCancelled(ctx);
 			const reason = error instanceof Error ? error.message : 'the lookup failed';
-			throw placementOutcomeUnknown(
-				node,
-				`${last.summary}; lookup: ${reason}`,
-				referenceId,
-				itemIndex,
-			);
+			const problem = `${last.summary}; lookup: ${reason}`;
+			throw placementOutcomeUnknown(node, problem, referenceId, itemIndex);
 		}
 		if (found) return recovered(found);
 	}
-	throw placementFailed(
-		node,
-		last?.summary ?? 'no definite answer',
-		referenceId ?? '',
-		PLACEMENT_ATTEMPTS,
-		itemIndex,
-	);
+	const problem = last?.summary ?? 'no definite answer';
+	throw placementFailed(node, problem, referenceId ?? '', PLACEMENT_ATTEMPTS, itemIndex);
 }

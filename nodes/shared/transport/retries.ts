@@ -1,9 +1,6 @@
 /**
- * Retries: WHAT happens when an attempt's outcome is unknown (no response, timeout, 5xx, an
- * unreadable answer). 'read' (a GET, safe to repeat) retries with backoff; 'none' (a POST that is
- * not safe to repeat) reports it; 'placement' (a call that must never be placed twice) is in
- * placement.ts, which looks the call up before any retry. The account 429 is not an unknown
- * outcome: pacing.ts waits it out for every policy.
+ * Retries: WHAT happens when an attempt's outcome is unknown. 'read' retries with backoff; 'none'
+ * reports it; 'placement' is in placement.ts. The account 429 is pacing.ts's, for every policy.
  */
 import { describeNetworkCode, networkError, readDetails, unknownOutcomeNotRetried } from './errors';
 import type { ApiContext, ApiRequest, ApiResponse } from './types';
@@ -14,11 +11,7 @@ import type { AttemptResult } from './attempt';
 export interface UnknownOutcome {
 	/** Short text for error messages, e.g. "no response (ECONNRESET)" or "HTTP 503: …". */
 	summary: string;
-	/**
-	 * Whether the server may still be working on the request (timeout, dropped connection,
-	 * gateway answer), so a lookup should give it a moment first. An enveloped 5xx is the API's
-	 * own final answer.
-	 */
+	/** The server may still be working on it (not an enveloped 5xx): a lookup waits a moment. */
 	mayStillBeRunning: boolean;
 }
 
@@ -26,11 +19,7 @@ function hasEnvelope(body: unknown): boolean {
 	return !!body && typeof body === 'object' && !Buffer.isBuffer(body) && 'status' in body;
 }
 
-/**
- * Why an attempt's outcome is unknown, or undefined when the API answered definitely (a 2xx
- * envelope, or a 4xx: the request was refused). 5xx and 408 count as unknown, as does a 2xx whose
- * JSON body is unreadable (a proxy page rather than the API).
- */
+/** Undefined for a definite answer (2xx envelope, 4xx); 5xx, 408 and a non-JSON 2xx are unknown. */
 export function unknownOutcomeOf(
 	result: AttemptResult,
 	expectsJson: boolean,
@@ -70,15 +59,7 @@ function retryAfterOf(result: AttemptResult): number | undefined {
 	return readRateLimitHeaders(result.response.headers, Date.now()).retryAfterMs;
 }
 
-function expectsJson(request: ApiRequest): boolean {
-	return request.encoding !== 'stream';
-}
-
-/**
- * A read is safe to repeat: 5xx, 408, unreadable answers, timeouts and dropped connections are
- * retried with bounded exponential backoff. The last answer is returned as it is (the caller turns
- * an error status into a NodeApiError); a last missing answer throws.
- */
+/** A read is safe to repeat: an unknown outcome is retried with backoff; the last answer returned. */
 export async function readWithRetries(
 	ctx: ApiContext,
 	session: Session,
@@ -87,27 +68,18 @@ export async function readWithRetries(
 ): Promise<ApiResponse> {
 	for (let attempt = 1; ; attempt++) {
 		const result = await exchange(ctx, session, request, budget);
-		const unknown = unknownOutcomeOf(result, expectsJson(request));
+		const unknown = unknownOutcomeOf(result, request.encoding !== 'stream');
 		if (!unknown || attempt >= READ_ATTEMPTS) {
 			if (result.kind === 'response') return result.response;
-			throw networkError(
-				ctx.getNode(),
-				result.code,
-				request.itemIndex,
-				`No answer after ${attempt} attempts. Check the Base URL in the credential and your network, then retry.`,
-			);
+			const advice = `No answer after ${attempt} attempts. Check the Base URL in the credential and your network, then retry.`;
+			throw networkError(ctx.getNode(), result.code, request.itemIndex, advice);
 		}
 		const retryAfter = retryAfterOf(result);
 		await pause(ctx, Math.max(backoffMs(attempt), Math.min(retryAfter ?? 0, RETRY_AFTER_MAX_MS)));
 	}
 }
 
-/**
- * A request that is not safe to repeat (Send Code, Verify Code, any POST by default) is sent once;
- * only an account 429, which the API did not process, is waited out and sent again (in exchange).
- * A 5xx answer is returned for the caller to report; a missing answer throws, saying the request
- * may have been processed.
- */
+/** Sent once (only an account 429 is resent, in exchange); a missing answer may have been processed. */
 export async function sendWithoutRetry(
 	ctx: ApiContext,
 	session: Session,
@@ -117,10 +89,6 @@ export async function sendWithoutRetry(
 	const result = await exchange(ctx, session, request, budget);
 	if (result.kind === 'response') return result.response;
 	if (request.method === 'GET') throw networkError(ctx.getNode(), result.code, request.itemIndex);
-	throw unknownOutcomeNotRetried(
-		ctx.getNode(),
-		describeNetworkCode(result.code),
-		request.path,
-		request.itemIndex,
-	);
+	const problem = describeNetworkCode(result.code);
+	throw unknownOutcomeNotRetried(ctx.getNode(), problem, request.path, request.itemIndex);
 }

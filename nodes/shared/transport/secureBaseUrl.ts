@@ -1,8 +1,6 @@
 /**
- * The secret key travels only over HTTPS, except to this machine (the sandbox) or when the
- * credential's "Allow HTTP to a Non-Loopback Host" says so in words. Checked where the base URL is
- * resolved (pacing.sessionFor), so no request of either node starts before it. The credential's
- * Test applies the same rule in its own request (credentials/AgentiveVoiceApi.credentials.ts).
+ * The secret travels only over HTTPS, except to loopback or when the credential allows HTTP.
+ * Checked in pacing.sessionFor, before any request; the credential's Test applies the same rule.
  */
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';

@@ -7,7 +7,6 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-/** Every n8n context that may call the API. */
 export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
 /** A response body read as it arrives (encoding 'stream'): what n8n's binary helpers accept. */
@@ -39,26 +38,14 @@ export interface ApiRequest {
 	headers?: Record<string, string>;
 	/** Item the request is made for, so errors point at it. */
 	itemIndex?: number;
-	/**
-	 * 'stream' for binary downloads: a 2xx body is returned as a BodyStream, unread, for the
-	 * caller to hand to n8n (consumeStream); an error status is read in full to parse its envelope.
-	 */
+	/** 'stream': a 2xx body is returned unread, for consumeStream. */
 	encoding?: 'json' | 'stream';
-	/**
-	 * Returns true for an error response that the caller treats as data rather than a failure
-	 * (Verify Code's wrong code). Such a response is returned instead of thrown.
-	 */
+	/** True for an error response returned as data, not thrown (Verify Code's wrong code). */
 	acceptError?: (statusCode: number, body: IDataObject) => boolean;
-	/**
-	 * How an attempt whose outcome is unknown (timeout, dropped connection, 5xx) is handled.
-	 * 'read': retried with backoff. 'placement': looked up by reference_id before any retry.
-	 * 'none': never retried. A 429 for the account rate limit is retried in every mode (the
-	 * request was not processed). Default: GET → 'read', others → 'none'.
-	 */
+	/** For an unknown outcome (see retries.ts). Default: GET → 'read', others → 'none'. */
 	retry?: 'read' | 'placement' | 'none';
 	/** For retry 'placement': the number dialled and the item's reference_id used to find the call. */
 	placement?: { number: string; referenceId?: string };
-	/** Per-attempt timeout in milliseconds. */
 	timeoutMs?: number;
 	/** Cap on the total time spent waiting for the rate limit (node option; default 300 s). */
 	maxRateLimitWaitMs?: number;

@@ -37,23 +37,12 @@ type CallType = (typeof CALL_TYPES)[number];
 
 const showForType = (...types: CallType[]) => ({ show: { callType: types } });
 
-const KEYPAD_ACTION_LABELS: Record<
-	(typeof KEYPAD_ACTIONS)[number],
-	{ name: string; description: string }
-> = {
-	callback: {
-		name: 'Request a Callback',
-		description: 'Record that the recipient asked to be called back',
-	},
-	connect_agent: {
-		name: 'Connect to an Agent',
-		description: 'Connect the call onward to an agent',
-	},
-	opt_out: {
-		name: 'Opt Out',
-		description: 'Record that the recipient does not want further calls',
-	},
-	repeat: { name: 'Repeat the Message', description: 'Play the audio clip again' },
+/** Each keypad action's name and description in the editor. */
+const KEYPAD_ACTION_LABELS: Record<(typeof KEYPAD_ACTIONS)[number], [string, string]> = {
+	callback: ['Request a Callback', 'Record that the recipient asked to be called back'],
+	connect_agent: ['Connect to an Agent', 'Connect the call onward to an agent'],
+	opt_out: ['Opt Out', 'Record that the recipient does not want further calls'],
+	repeat: ['Repeat the Message', 'Play the audio clip again'],
 };
 
 export const description: INodeProperties[] = operationFields('call', 'place', [
@@ -121,7 +110,10 @@ export const description: INodeProperties[] = operationFields('call', 'place', [
 						name: 'action',
 						type: 'options',
 						options: [...KEYPAD_ACTIONS]
-							.map((value) => ({ value, ...KEYPAD_ACTION_LABELS[value] }))
+							.map((value) => {
+								const [name, description] = KEYPAD_ACTION_LABELS[value];
+								return { value, name, description };
+							})
 							.sort((a, b) => a.name.localeCompare(b.name)),
 						default: 'connect_agent',
 						description: 'What happens when the key is pressed',

@@ -27,12 +27,7 @@ export const description: INodeProperties[] = operationFields('verification', 's
 	placementOptionsField(),
 ]);
 
-/**
- * Places the verification call. Outputs request_id (use it with Verify Code), expires_in_sec and
- * unique_id. Never retried within a try: each send issues a fresh code. A code this execution
- * already sent to the number (another item, an AI agent's repeated tool call) or that an earlier
- * try or execution sent for this item, and that is still pending, is output instead of sending another.
- */
+/** Never retried within a try: each send issues a fresh code (sendCodeOnce reuses a pending one). */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,

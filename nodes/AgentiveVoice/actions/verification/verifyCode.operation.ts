@@ -93,11 +93,7 @@ function reasonFor(details: unknown): string {
 	return (typeof details === 'string' && REASONS.get(details)) || 'rejected';
 }
 
-/**
- * Outputs `verified` plainly so an IF node (or an AI agent) can branch on it. A wrong, expired,
- * used or locked code is `verified: false` with a reason; only real failures throw. Never retried:
- * every attempt counts.
- */
+/** A wrong, expired, used or locked code is `verified: false` with a reason; only failures throw. */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
