@@ -6,6 +6,13 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+/**
+ * Whether the secret may travel to the Base URL: https, http to this machine (the sandbox), or the
+ * trusted-network setting. The nodes apply the same rule (nodes/shared/transport/secureBaseUrl.ts).
+ */
+const SECRET_MAY_TRAVEL =
+	'(/^https:\\/\\//i.test(String($credentials.baseUrl).trim()) || /^http:\\/\\/(localhost|127(\\.\\d{1,3}){3}|\\[::1\\])(:\\d+)?(\\/|$)/i.test(String($credentials.baseUrl).trim()) || $credentials.allowInsecureHttp === true)';
+
 export class AgentiveVoiceApi implements ICredentialType {
 	name = 'agentiveVoiceApi';
 
@@ -62,7 +69,15 @@ export class AgentiveVoiceApi implements ICredentialType {
 			type: 'string',
 			default: 'https://voice.agentive.co.in/api/public/v1',
 			description:
-				'Change it only to use the local sandbox (for example http://127.0.0.1:8787/api/public/v1) or a proxy',
+				'Change it only to use the local sandbox (for example http://127.0.0.1:8787/api/public/v1) or a proxy. http:// is refused except to this machine, since the secret key would travel in clear text.',
+		},
+		{
+			displayName: 'Allow HTTP to a Non-Loopback Host (Trusted Network Only)',
+			name: 'allowInsecureHttp',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to send the secret key over plain http:// to a host other than this machine, e.g. a company proxy on a trusted network. Anyone on the path can read the key.',
 		},
 	];
 
@@ -72,7 +87,8 @@ export class AgentiveVoiceApi implements ICredentialType {
 		properties: {
 			headers: {
 				'x-api-key': '={{$credentials.publishableKey}}',
-				'x-api-secret': '={{$credentials.secretKey}}',
+				// Never in clear text to another host, even from a request that skipped the node's check.
+				'x-api-secret': `={{ ${SECRET_MAY_TRAVEL} ? $credentials.secretKey : '' }}`,
 			},
 		},
 	};
@@ -82,6 +98,8 @@ export class AgentiveVoiceApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/account',
 			method: 'GET',
+			// n8n (2.x) refuses a request outside allowedDomains before sending it, with this text.
+			allowedDomains: `={{ ${SECRET_MAY_TRAVEL} ? '' : 'none over http:// (Base URL must start with https:// unless the host is this machine: localhost or 127.x.x.x or [::1])' }}`,
 		},
 	};
 }

@@ -91,6 +91,20 @@ describe(`n8n with ${PACKAGE_NAME} installed as a community package`, () => {
 		expect(result.status).toBe('Error');
 	});
 
+	it('credential Test refuses an http:// Base URL to another host before any request', async () => {
+		// .invalid never resolves: had a request been tried, the message would be a DNS error.
+		const result = await stack.n8n.rest.testCredential(SANDBOX_CREDENTIAL.id, {
+			baseUrl: 'http://agentive-voice.invalid/api/public/v1',
+		});
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('Base URL must start with https://');
+		expect(result.message).not.toContain(stack.sandbox.apiSecret);
+		const loopback = await stack.n8n.rest.testCredential(SANDBOX_CREDENTIAL.id, {
+			baseUrl: stack.sandbox.url.replace('127.0.0.1', 'localhost'),
+		});
+		expect(loopback.message).not.toContain('Base URL must start with https://');
+	});
+
 	it('runs a workflow that uses the credential (Get Balance)', async () => {
 		const execution = await stack.n8n.rest.runWorkflow(BALANCE_WORKFLOW.id as string);
 		const runData = decodeExecutionData(execution);

@@ -37,6 +37,17 @@ export function toApiTimestamp(value: DateTime): string {
 export const toSeconds = (ms: number): number => Math.floor(ms / 1000);
 
 /**
+ * The instants a date we send may name: 4-digit years in IST, from the year 1000 (the range of
+ * common DATETIME columns) to the end of 9999. Beyond them, toApiTimestamp would write +010000-…
+ * or -000001-…, which the API refuses (docs/assumptions.md, "Dates we send").
+ */
+export const API_DATE_RANGE = {
+	minMs: Date.UTC(1000, 0, 1) - 330 * 60_000,
+	maxMs: Date.UTC(10_000, 0, 1) - 330 * 60_000 - 1,
+	text: 'from 1000-01-01 to 9999-12-31 (IST)',
+} as const;
+
+/**
  * Reads a date a user gave for a List filter: an ISO 8601 string, a JS Date, or a Luxon DateTime
  * (what `{{ $now }}` and date expressions produce). A date or time without an offset is read as
  * IST. Returns undefined when unreadable.
@@ -51,8 +62,9 @@ export function toDateTime(input: unknown): DateTime | undefined {
 	} else if (typeof input === 'string') {
 		const text = input.trim();
 		const wrapped = DATE_TIME_TEXT.exec(text)?.[1] ?? text;
-		// Only the ISO forms; "06/04/2026" means different days in different countries.
-		if (!/^\d{4}-\d{2}-\d{2}/.test(wrapped)) return undefined;
+		// Only the ISO forms (with ISO's expanded ±YYYYYY years, which n8n writes for years past 9999);
+		// "06/04/2026" means different days in different countries.
+		if (!/^(\d{4}|[+-]\d{6})-\d{2}-\d{2}/.test(wrapped)) return undefined;
 		result = DateTime.fromISO(wrapped, { zone: IST, setZone: true });
 	}
 	return result?.isValid ? result : undefined;
@@ -78,6 +90,19 @@ export const MAX_TTL_SECONDS = 86_400;
 export const MAX_OTP_ATTEMPTS = 10;
 export const MAX_MESSAGE_LENGTH = 500;
 
+/**
+ * Ranges of the numeric Options, in the editor (minValue/maxValue) and checked again at run time,
+ * since an expression bypasses the editor. Where each bound comes from: docs/assumptions.md.
+ * timeoutMs: Node's timers turn 2^31 ms or more into 1 ms; an hour is far beyond any response.
+ * maxRateLimitWaitSec: the API's window is a minute; an hour is 60 windows.
+ * skipCalledWithinMinutes: a year back, so the List-calls window starts on a date the API reads.
+ */
+export const OPTION_RANGES = {
+	timeoutMs: { min: 1, max: 3_600_000 },
+	maxRateLimitWaitSec: { min: 0, max: 3_600 },
+	skipCalledWithinMinutes: { min: 0, max: 525_600 },
+} as const;
+
 // ---- Values -----------------------------------------------------------------------------------
 
 /** The three documented forms, once spaces and dashes are removed. Mobiles start with 6-9. */
@@ -86,12 +111,14 @@ const MOBILE_FORMS = [/^([6-9]\d{9})$/, /^91([6-9]\d{9})$/, /^\+91([6-9]\d{9})$/
 /**
  * An Indian mobile number in +91XXXXXXXXXX form. Spaces, dashes, dots and brackets are
  * tolerated. A leading 0 is refused: 0 + a landline STD code (07965318581) would otherwise pass
- * for a mobile number.
+ * for a mobile number. A JSON number must be a positive integer: -9812345678 is not a number to
+ * dial, though its digits without the sign are.
  */
 export function normaliseMobileNumber(input: unknown): string | undefined {
 	let text: string;
 	if (typeof input === 'string') text = input;
-	else if (typeof input === 'number' && Number.isSafeInteger(input)) text = String(input);
+	else if (typeof input === 'number' && Number.isSafeInteger(input) && input > 0)
+		text = String(input);
 	else return undefined;
 	const compact = text.replace(/[\s\-.()]/g, '');
 	for (const form of MOBILE_FORMS) {

@@ -1,7 +1,8 @@
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
+	API_DATE_RANGE,
 	cleanReferenceId,
 	isEmpty,
 	normaliseMobileNumber,
@@ -57,8 +58,38 @@ export abstract class FieldReader {
 		private readonly prefix: string,
 	) {}
 
-	/** The value as set (or resolved from an expression), unchecked. */
-	abstract value(name: string, fallback?: unknown): unknown;
+	/** The value as set (or resolved from an expression); n8n's own error if that fails. */
+	protected abstract read(name: string, fallback: unknown): unknown;
+
+	/**
+	 * The value as set (or resolved from an expression), unchecked. An expression that fails inside
+	 * n8n (unknown node, syntax, $env, …) becomes an error that starts with the field's name.
+	 */
+	value(name: string, fallback?: unknown, field = name): unknown {
+		return this.named(field, () => this.read(name, fallback));
+	}
+
+	/** Runs an n8n parameter read; its failure becomes an error naming `field`. */
+	protected named(field: string, readValue: () => unknown): unknown {
+		try {
+			return readValue();
+		} catch (error) {
+			const reason = error instanceof Error ? error.message : String(error);
+			const description = (error as { description?: unknown }).description;
+			// A parameter that is not set at all is n8n's matter, not an expression's.
+			const message = reason.startsWith('Could not get parameter')
+				? reason
+				: `${this.nameOf(field)}: the expression failed: ${reason}`;
+			throw new NodeOperationError(this.node, message, {
+				itemIndex: this.errorItemIndex,
+				description: typeof description === 'string' ? description : undefined,
+			});
+		}
+	}
+
+	private nameOf(field: string): string {
+		return this.prefix ? `${this.prefix} › ${field}` : field;
+	}
 
 	/** An error for `field` (a display name under this reader). */
 	invalid(
@@ -67,7 +98,7 @@ export abstract class FieldReader {
 		accepted: string,
 		description?: string,
 	): NodeOperationError {
-		const name = this.prefix ? `${this.prefix} › ${field}` : field;
+		const name = this.nameOf(field);
 		return new NodeOperationError(
 			this.node,
 			`Invalid ${name} ${showValue(value)}: expected ${accepted}`,
@@ -78,22 +109,23 @@ export abstract class FieldReader {
 		);
 	}
 
-	/** A collection (or fixedCollection) parameter, read field by field; empty when unset. */
+	/**
+	 * A collection (or fixedCollection) parameter, read field by field (n8n reads a dotted path), so
+	 * that a failing expression is named by its own field.
+	 */
 	collection(name: string, label: string): CollectionParameters {
-		const values = this.value(name, {});
-		const object =
-			values && typeof values === 'object' && !Array.isArray(values) ? (values as IDataObject) : {};
-		return new CollectionParameters(this.node, this.errorItemIndex, label, object);
+		const readField = (key: string): unknown => this.read(`${name}.${key}`, null);
+		return new CollectionParameters(this.node, this.errorItemIndex, this.nameOf(label), readField);
 	}
 
 	/** True only for `true`. */
-	flag(name: string, fallback = false): boolean {
-		return this.value(name, fallback) === true;
+	flag(name: string, field: string, fallback = false): boolean {
+		return this.value(name, fallback, field) === true;
 	}
 
 	/** A parameter that must be one of a fixed set (options fields set by expression). */
 	oneOf<T extends string>(name: string, field: string, allowed: readonly T[]): T {
-		const value = this.value(name);
+		const value = this.value(name, undefined, field);
 		if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
 			return value as T;
 		throw this.invalid(field, value, `one of ${allowed.join(', ')}`);
@@ -104,7 +136,7 @@ export abstract class FieldReader {
 	 * an expression) is a list of one; empty is an empty list.
 	 */
 	listOf<T extends string>(name: string, field: string, allowed: readonly T[]): T[] {
-		const value = this.value(name, []);
+		const value = this.value(name, [], field);
 		if (isEmpty(value)) return [];
 		const list = Array.isArray(value) ? (value as unknown[]) : [value];
 		for (const entry of list) {
@@ -121,12 +153,14 @@ export abstract class FieldReader {
 		field: string,
 		allowed: readonly T[],
 	): T | undefined {
-		return isEmpty(this.value(name)) ? undefined : this.oneOf(name, field, allowed);
+		return isEmpty(this.value(name, undefined, field))
+			? undefined
+			: this.oneOf(name, field, allowed);
 	}
 
 	/** Any non-empty text, trimmed (e.g. a caller id the API checks against the account). */
 	text(name: string, field: string, accepted: string): string {
-		const value = this.value(name);
+		const value = this.value(name, undefined, field);
 		if ((typeof value === 'string' || typeof value === 'number') && String(value).trim() !== '') {
 			return String(value).trim();
 		}
@@ -134,22 +168,24 @@ export abstract class FieldReader {
 	}
 
 	optionalText(name: string, field: string, accepted: string): string | undefined {
-		return isEmpty(this.value(name)) ? undefined : this.text(name, field, accepted);
+		return isEmpty(this.value(name, undefined, field))
+			? undefined
+			: this.text(name, field, accepted);
 	}
 
 	mobileNumber(name: string, field = 'Number'): string {
-		const value = this.value(name);
+		const value = this.value(name, undefined, field);
 		const normalised = normaliseMobileNumber(value);
 		if (normalised === undefined) throw this.invalid(field, value, ACCEPTED.number);
 		return normalised;
 	}
 
 	optionalMobileNumber(name: string, field = 'Number'): string | undefined {
-		return isEmpty(this.value(name)) ? undefined : this.mobileNumber(name, field);
+		return isEmpty(this.value(name, undefined, field)) ? undefined : this.mobileNumber(name, field);
 	}
 
 	wholeNumber(name: string, field: string, min: number, max?: number): number {
-		const value = this.value(name);
+		const value = this.value(name, undefined, field);
 		const parsed = toWholeNumber(value, min, max);
 		if (parsed === undefined) {
 			const range = max === undefined ? `${min} or more` : `from ${min} to ${max}`;
@@ -160,18 +196,20 @@ export abstract class FieldReader {
 
 	/** Undefined when left empty; otherwise a whole number in range. */
 	optionalWholeNumber(name: string, field: string, min: number, max?: number): number | undefined {
-		return isEmpty(this.value(name)) ? undefined : this.wholeNumber(name, field, min, max);
+		return isEmpty(this.value(name, undefined, field))
+			? undefined
+			: this.wholeNumber(name, field, min, max);
 	}
 
 	otpCode(name: string, field = 'Code'): string {
-		const value = this.value(name);
+		const value = this.value(name, undefined, field);
 		const code = toOtpCode(value);
 		if (code === undefined) throw this.invalid(field, value, ACCEPTED.code);
 		return code;
 	}
 
 	resourceId(name: string, field: string): string {
-		const value = this.value(name);
+		const value = this.value(name, undefined, field);
 		const id = toResourceId(value);
 		if (id === undefined) throw this.invalid(field, value, ACCEPTED.id);
 		return id;
@@ -179,7 +217,7 @@ export abstract class FieldReader {
 
 	/** The package's reference_id rule (apiFacts.cleanReferenceId). Undefined when empty. */
 	referenceId(name = 'referenceId', field = 'Reference ID'): string | undefined {
-		const value = this.value(name, '');
+		const value = this.value(name, '', field);
 		const result = cleanReferenceId(value);
 		if (!result.ok) {
 			throw this.invalid(
@@ -192,13 +230,28 @@ export abstract class FieldReader {
 		return result.value;
 	}
 
-	/** Undefined when empty; otherwise a date sent as ISO 8601 with an explicit +05:30 offset. */
-	optionalTimestamp(name: string, field: string): { iso: string; millis: number } | undefined {
-		const value = this.value(name);
+	/**
+	 * Undefined when empty; otherwise a date sent as ISO 8601 with an explicit +05:30 offset. A
+	 * date outside API_DATE_RANGE on the open side of its `bound` (a lower bound before the year
+	 * 1000, an upper bound after 9999) means "no bound" and is left out; on the other side no call
+	 * can match, so it is refused.
+	 */
+	optionalTimestamp(
+		name: string,
+		field: string,
+		bound: 'lower' | 'upper',
+	): { iso: string; millis: number } | undefined {
+		const value = this.value(name, undefined, field);
 		if (isEmpty(value)) return undefined;
 		const parsed = toDateTime(value);
 		if (parsed === undefined) throw this.invalid(field, value, ACCEPTED.date);
-		return { iso: toApiTimestamp(parsed), millis: parsed.toMillis() };
+		const millis = parsed.toMillis();
+		const { minMs, maxMs, text } = API_DATE_RANGE;
+		if (millis >= minMs && millis <= maxMs) return { iso: toApiTimestamp(parsed), millis };
+		if ((bound === 'lower' && millis < minMs) || (bound === 'upper' && millis > maxMs)) {
+			return undefined;
+		}
+		throw this.invalid(field, value, `a date ${text}`);
 	}
 }
 
@@ -208,12 +261,12 @@ export class CollectionParameters extends FieldReader {
 		node: INode,
 		itemIndex: number | undefined,
 		label: string,
-		private readonly values: IDataObject,
+		private readonly readField: (key: string) => unknown,
 	) {
 		super(node, itemIndex, label);
 	}
 
-	value(name: string, fallback?: unknown): unknown {
-		return this.values[name] ?? fallback;
+	protected read(name: string, fallback: unknown): unknown {
+		return this.readField(name) ?? fallback;
 	}
 }

@@ -26,16 +26,13 @@ export function parseIsoInstant(input: string): number | null {
 	const minute = Number(mi);
 	const second = Number(s);
 	if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-	const utc = Date.UTC(
-		year,
-		month - 1,
-		day,
-		hour,
-		minute,
-		second,
-		Number(frac.padEnd(3, '0').slice(0, 3)),
+	// Date.UTC reads years 0-99 as 1900-1999; setUTCFullYear takes every 4-digit year as written.
+	const date = new Date(
+		Date.UTC(2000, month - 1, day, hour, minute, second, Number(frac.padEnd(3, '0').slice(0, 3))),
 	);
-	if (new Date(utc).getUTCDate() !== day) return null; // 2026-02-30 and friends
+	date.setUTCFullYear(year);
+	const utc = date.getTime();
+	if (date.getUTCDate() !== day) return null; // 2026-02-30 and friends
 	const offset = offsetMs(zone);
 	return Number.isNaN(offset) ? null : utc - offset;
 }

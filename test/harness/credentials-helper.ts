@@ -6,13 +6,27 @@ import type {
 	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
-import { ICredentialsHelper } from 'n8n-workflow';
+import { ICredentialsHelper, Workflow } from 'n8n-workflow';
 
-/** Resolves the `={{$credentials.name}}` expressions that a generic authenticate block uses. */
+import { nodeTypes } from './node-types';
+
+/** An empty workflow, only for its expression engine (as n8n's CredentialsHelper resolves them). */
+const expressionWorkflow = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes });
+
+/** Resolves the `={{ … $credentials … }}` expressions that a generic authenticate block uses. */
 function resolve(value: string, credentials: ICredentialDataDecryptedObject): string {
-	const match = /^=\{\{\s*\$credentials\??\.(\w+)\s*\}\}$/.exec(value);
-	if (!match) return value;
-	return String(credentials[match[1]] ?? '');
+	if (!value.startsWith('=')) return value;
+	const resolved = expressionWorkflow.expression.getParameterValue(
+		value,
+		null,
+		0,
+		0,
+		'credentials',
+		[],
+		'internal',
+		{ $credentials: credentials },
+	);
+	return String(resolved ?? '');
 }
 
 /**

@@ -24,12 +24,17 @@ export function apiCredentials(server: {
 	url: string;
 	apiKey: string;
 	apiSecret: string;
+	/** The credential's "Allow HTTP to a Non-Loopback Host (Trusted Network Only)". */
+	allowInsecureHttp?: boolean;
 }): Credentials {
 	return {
 		agentiveVoiceApi: {
 			publishableKey: server.apiKey,
 			secretKey: server.apiSecret,
 			baseUrl: server.url,
+			...(server.allowInsecureHttp === undefined
+				? {}
+				: { allowInsecureHttp: server.allowInsecureHttp }),
 		},
 	};
 }

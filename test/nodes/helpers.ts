@@ -20,7 +20,7 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	errorOutput?: boolean;
 	/** Credentials other than the sandbox's demo account (e.g. a wrong secret). */
-	credentials?: { url: string; apiKey: string; apiSecret: string };
+	credentials?: { url: string; apiKey: string; apiSecret: string; allowInsecureHttp?: boolean };
 }
 
 /** Runs Items → Agentive Voice against the sandbox with the given node parameters. */

@@ -70,6 +70,9 @@ describe('IST time', () => {
 		['2026-06-04', Date.UTC(2026, 5, 3, 18, 30)],
 		['2026-06-04T21:42', Date.UTC(2026, 5, 4, 16, 12)],
 		['2024-02-29', Date.UTC(2024, 1, 28, 18, 30)],
+		// Every 4-digit year as written (Date.UTC alone would read 0050 as 1950).
+		['0050-01-01T00:00:00Z', new Date('0050-01-01T00:00:00Z').getTime()],
+		['9999-12-31T23:59:59+05:30', new Date('9999-12-31T18:29:59Z').getTime()],
 	])('parses %s', (text, expected) => {
 		expect(parseIsoInstant(text)).toBe(expected);
 	});
@@ -81,6 +84,8 @@ describe('IST time', () => {
 		'2026-06-04T10:00:00+24:00',
 		'04/06/2026',
 		'2026-6-4',
+		'+010000-01-01T00:00:00Z',
+		'1900-02-29',
 		'',
 	])('rejects %j', (text) => {
 		expect(parseIsoInstant(text)).toBeNull();

@@ -1,7 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { DEFAULT_MAX_RATE_LIMIT_WAIT_SEC, REFERENCE_ID_MAX } from '../../shared/apiFacts';
+import {
+	DEFAULT_MAX_RATE_LIMIT_WAIT_SEC,
+	OPTION_RANGES,
+	REFERENCE_ID_MAX,
+} from '../../shared/apiFacts';
+
+/** The editor's bounds of a numeric option: the same range the run checks. */
+function rangeOf(name: keyof typeof OPTION_RANGES): INodeProperties['typeOptions'] {
+	return { minValue: OPTION_RANGES[name].min, maxValue: OPTION_RANGES[name].max };
+}
 
 /**
  * An operation's fields, each shown only for that resource and operation (n8n's v2-node pattern:
@@ -66,7 +75,7 @@ const timeoutOption: INodeProperties = {
 	displayName: 'Timeout (Ms)',
 	name: 'timeoutMs',
 	type: 'number',
-	typeOptions: { minValue: 1 },
+	typeOptions: rangeOf('timeoutMs'),
 	default: 30000,
 	description: 'How long to wait for each response, in milliseconds',
 };
@@ -75,7 +84,7 @@ const maxRateLimitWaitOption: INodeProperties = {
 	displayName: 'Max Rate-Limit Wait (Seconds)',
 	name: 'maxRateLimitWaitSec',
 	type: 'number',
-	typeOptions: { minValue: 0 },
+	typeOptions: rangeOf('maxRateLimitWaitSec'),
 	default: DEFAULT_MAX_RATE_LIMIT_WAIT_SEC,
 	description:
 		'How long in total to wait and retry when the account rate limit (120 requests per minute) is reached. 0 fails at once.',
@@ -109,7 +118,7 @@ const skipCalledWithinOption: INodeProperties = {
 	displayName: 'Skip Numbers Called Within (Minutes)',
 	name: 'skipCalledWithinMinutes',
 	type: 'number',
-	typeOptions: { minValue: 0 },
+	typeOptions: rangeOf('skipCalledWithinMinutes'),
 	default: 0,
 	description:
 		'Do not dial a number this node already called in the last N minutes (checked in List calls, the API’s own record, so it holds across workers and restarts); the item outputs the earlier call marked skippedRecentCall. For running a blast again after n8n or a worker died. 0 turns it off.',

@@ -12,20 +12,20 @@ export class ItemParameters extends FieldReader {
 		super(ctx.getNode(), itemIndex, '');
 	}
 
-	value(name: string, fallback?: unknown): unknown {
+	protected read(name: string, fallback: unknown): unknown {
 		return this.ctx.getNodeParameter(name, this.itemIndex, fallback) as unknown;
 	}
 
 	/** A Get Many's Return All and Limit (common.descriptions getManyFields): undefined returns all. */
 	limit(): number | undefined {
-		return this.flag('returnAll') ? undefined : this.wholeNumber('limit', 'Limit', 1);
+		return this.flag('returnAll', 'Return All') ? undefined : this.wholeNumber('limit', 'Limit', 1);
 	}
 
 	/** A resource locator's value (any mode), or a plain value set by expression. */
-	resourceLocator(name: string): unknown {
-		const raw = this.ctx.getNodeParameter(name, this.itemIndex, '', {
-			extractValue: true,
-		}) as unknown;
+	resourceLocator(name: string, field: string): unknown {
+		const raw = this.named(field, () =>
+			this.ctx.getNodeParameter(name, this.itemIndex, '', { extractValue: true }),
+		);
 		return raw && typeof raw === 'object' && 'value' in raw
 			? (raw as { value: unknown }).value
 			: raw;
@@ -33,7 +33,7 @@ export class ItemParameters extends FieldReader {
 
 	/** A resource locator holding a whole number (Campaign). */
 	resourceLocatorNumber(name: string, field: string, min: number): number {
-		const value = this.resourceLocator(name);
+		const value = this.resourceLocator(name, field);
 		const parsed = toWholeNumber(value, min);
 		if (parsed === undefined) throw this.invalid(field, value, `a whole number ${min} or more`);
 		return parsed;

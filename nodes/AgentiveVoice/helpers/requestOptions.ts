@@ -1,7 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { cleanReferenceId, DEFAULT_MAX_RATE_LIMIT_WAIT_SEC } from '../../shared/apiFacts';
+import {
+	cleanReferenceId,
+	DEFAULT_MAX_RATE_LIMIT_WAIT_SEC,
+	OPTION_RANGES,
+} from '../../shared/apiFacts';
 import { chainReferenceId } from './executionChain';
 import type { CollectionParameters } from '../../shared/parameters';
 import type { ItemParameters } from './parameters';
@@ -22,11 +26,13 @@ export function requestSettings(
 	params: ItemParameters,
 	options = readOptions(params),
 ): RequestSettings {
-	const timeoutMs = options.optionalWholeNumber('timeoutMs', 'Timeout (ms)', 1);
+	const { timeoutMs: time, maxRateLimitWaitSec: wait } = OPTION_RANGES;
+	const timeoutMs = options.optionalWholeNumber('timeoutMs', 'Timeout (ms)', time.min, time.max);
 	const waitSec = options.optionalWholeNumber(
 		'maxRateLimitWaitSec',
 		'Max Rate-Limit Wait (seconds)',
-		0,
+		wait.min,
+		wait.max,
 	);
 	const maxRateLimitWaitMs = (waitSec ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SEC) * 1000;
 	return { ...(timeoutMs === undefined ? {} : { timeoutMs }), maxRateLimitWaitMs };
@@ -34,13 +40,9 @@ export function requestSettings(
 
 /** Options › Skip Numbers Called Within (minutes), checked; 0 when off. */
 export function skipCalledWithinMinutes(options: CollectionParameters): number {
-	return (
-		options.optionalWholeNumber(
-			'skipCalledWithinMinutes',
-			'Skip Numbers Called Within (Minutes)',
-			0,
-		) ?? 0
-	);
+	const { min, max } = OPTION_RANGES.skipCalledWithinMinutes;
+	const label = 'Skip Numbers Called Within (Minutes)';
+	return options.optionalWholeNumber('skipCalledWithinMinutes', label, min, max) ?? 0;
 }
 
 /**
@@ -54,7 +56,8 @@ export function placementReferenceId(
 ): string | undefined {
 	const given = params.referenceId();
 	if (given !== undefined) return given;
-	if (options.value('generateReferenceId') === false) return undefined;
+	if (options.value('generateReferenceId', undefined, 'Generate Reference ID If Empty') === false)
+		return undefined;
 	return generateReferenceId(params.ctx, params.itemIndex);
 }
 

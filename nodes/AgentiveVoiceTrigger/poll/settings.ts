@@ -13,7 +13,7 @@ class PollParameters extends FieldReader {
 		super(ctx.getNode(), undefined, '');
 	}
 
-	value(name: string, fallback?: unknown): unknown {
+	protected read(name: string, fallback: unknown): unknown {
 		return this.ctx.getNodeParameter(name, fallback) as unknown;
 	}
 }

@@ -9,6 +9,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { sendOnce, CREDENTIAL_TYPE, type AttemptResult } from './attempt';
 import { isAccountRateLimit, rateLimitWaitExceeded } from './errors';
+import { secureBaseUrl } from './secureBaseUrl';
 import type { ApiContext, ApiRequest, ApiResponse } from './index';
 
 // ---- The run: session and cancellation --------------------------------------------------------
@@ -35,7 +36,7 @@ export async function sessionFor(ctx: ApiContext): Promise<Session> {
 	const known = sessions.get(ctx);
 	if (known) return known;
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	const baseUrl = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+	const baseUrl = secureBaseUrl(ctx.getNode(), credentials);
 	const accountKey = `${baseUrl} ${String(credentials.publishableKey ?? '')}`;
 	const session: Session = {
 		baseUrl,

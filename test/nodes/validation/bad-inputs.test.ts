@@ -120,6 +120,22 @@ const CASES: Array<[string, Parameters, string]> = [
 	],
 	['an empty number', audioBlast({ number: expr('') }), 'Invalid Number (empty)'],
 	['91 without the rest', audioBlast({ number: '+91' }), 'Invalid Number "+91"'],
+	// Issue 26: a JSON number must be a positive integer (its sign is not a separator).
+	[
+		'a negative JSON number',
+		audioBlast({ number: '={{ -9812345678 }}' }),
+		'Invalid Number -9812345678: expected an Indian mobile number',
+	],
+	[
+		'a negative JSON number to verify',
+		verifyByNumber({ number: '={{ -9812345678 }}' }),
+		'Invalid Number -9812345678',
+	],
+	[
+		'a fractional JSON number',
+		sendCode({ number: '={{ 9812345678.5 }}' }),
+		'Invalid Number 9812345678.5',
+	],
 	// Place › audio and type
 	[
 		'audio ID 0',

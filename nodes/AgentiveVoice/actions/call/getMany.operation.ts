@@ -32,7 +32,7 @@ export const description: INodeProperties[] = operationFields(
 			type: 'dateTime',
 			default: '',
 			description:
-				'Only calls created on or after this date or time. A value without a time zone is read as IST, the time zone of the API.',
+				'Only calls created on or after this date or time. A value without a time zone is read as IST, the time zone of the API. A date before the year 1000 means no lower bound.',
 		},
 		{
 			displayName: 'Created Before',
@@ -40,7 +40,7 @@ export const description: INodeProperties[] = operationFields(
 			type: 'dateTime',
 			default: '',
 			description:
-				'Only calls created before this date or time. A value without a time zone is read as IST, the time zone of the API.',
+				'Only calls created before this date or time. A value without a time zone is read as IST, the time zone of the API. A date after 9999-12-31 means no upper bound.',
 		},
 		callDirectionFilter,
 		callNumberFilter,
@@ -65,8 +65,8 @@ function filterQuery(params: ItemParameters): IDataObject {
 	if (direction !== undefined) qs.direction = direction;
 	const status = filters.optionalOneOf('status', 'Status', CALL_STATUSES);
 	if (status !== undefined) qs.status = status;
-	const from = filters.optionalTimestamp('from', 'Created After');
-	const to = filters.optionalTimestamp('to', 'Created Before');
+	const from = filters.optionalTimestamp('from', 'Created After', 'lower');
+	const to = filters.optionalTimestamp('to', 'Created Before', 'upper');
 	if (from && to && from.millis >= to.millis) {
 		throw filters.invalid(
 			'Created Before',

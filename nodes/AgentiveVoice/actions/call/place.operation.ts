@@ -152,7 +152,7 @@ export const description: INodeProperties[] = operationFields('call', 'place', [
 /** The dtmf_map to send, or undefined to let the API use its default { "1": "connect_agent" }. */
 function keypadMap(params: ItemParameters): IDataObject | undefined {
 	const keypad = params.collection('keypadActions', 'Keypad Actions');
-	const rows = keypad.value('mapping');
+	const rows = keypad.value('mapping', undefined, 'Mapping');
 	if (rows === undefined || rows === null) return undefined;
 	if (!Array.isArray(rows))
 		throw params.invalid('Keypad Actions', rows, 'a list of digit and action rows');

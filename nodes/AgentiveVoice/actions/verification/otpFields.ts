@@ -104,7 +104,7 @@ export function otpBody(
 	if (source === 'custom') body.code = params.otpCode('code', 'Own Code');
 	else body.length = params.wholeNumber('length', 'Code Length', 4, 8);
 
-	const message = params.value('message', '');
+	const message = params.value('message', '', 'Message');
 	if (typeof message === 'string' && message.trim() !== '') {
 		if (message.length > MAX_MESSAGE_LENGTH) {
 			throw params.invalid(
