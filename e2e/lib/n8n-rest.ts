@@ -263,6 +263,29 @@ export class N8nRest {
 		});
 	}
 
+	/** The editor's "Save" on a new credential (credential modal): POST /rest/credentials. */
+	async createCredential(credential: {
+		name: string;
+		type: string;
+		data: Record<string, unknown>;
+	}): Promise<CredentialSummary> {
+		return await this.request<CredentialSummary>('POST', '/rest/credentials', credential);
+	}
+
+	/** The editor's first "Save" of a new (or pasted / imported) workflow: POST /rest/workflows. */
+	async createWorkflow(workflow: {
+		name: string;
+		nodes: unknown[];
+		connections: unknown;
+		settings?: Record<string, unknown>;
+	}): Promise<WorkflowDetail> {
+		return await this.request<WorkflowDetail>('POST', '/rest/workflows', {
+			settings: {},
+			...workflow,
+			active: false,
+		});
+	}
+
 	async getWorkflow(id: string): Promise<WorkflowDetail> {
 		return await this.request<WorkflowDetail>('GET', `/rest/workflows/${encodeURIComponent(id)}`);
 	}

@@ -20,6 +20,7 @@
  */
 import axios from 'axios';
 import { CALLS_TABLE, DataTables, REDIALS_TABLE, type DataTableRow } from '../lib/data-tables';
+import { nodeOf, until, withShortPolls } from '../lib/example-edits';
 import { bootSuiteStack, stopSuiteStack } from '../lib/harness';
 import type { WorkflowImport } from '../lib/n8n';
 import { decodeExecutionData, nodeOutput, type N8nRest } from '../lib/n8n-rest';
@@ -34,28 +35,6 @@ const REDIAL_ID = 'avExRedialUnansw';
 const BLAST_ID = 'avExCampaignList';
 const TEN_MINUTES = 10 * 60_000;
 const REDIAL_WAIT_SECONDS = 2;
-
-/** Every 10 s: six poll times, each a fixed second of every minute (n8n refuses a sub-minute cron). */
-const POLL_EVERY_10_S = {
-	item: [0, 10, 20, 30, 40, 50].map((second) => ({
-		mode: 'custom',
-		cronExpression: `${second} * * * * *`,
-	})),
-};
-
-type Node = Record<string, unknown> & { name: string; parameters: Record<string, unknown> };
-
-function nodeOf(workflow: WorkflowImport, name: string): Node {
-	const node = (workflow.nodes as Node[]).find((n) => n.name === name);
-	if (!node) throw new Error(`${workflow.id} has no node "${name}"`);
-	return node;
-}
-
-function withShortPolls(workflow: WorkflowImport): WorkflowImport {
-	const copy = structuredClone(workflow);
-	nodeOf(copy, 'Finished calls').parameters.pollTimes = POLL_EVERY_10_S;
-	return copy;
-}
 
 /** The redial example as a user would tune it: the wait is a value of its Settings node. */
 function withShortWait(workflow: WorkflowImport): WorkflowImport {
@@ -90,20 +69,6 @@ function withRepeatedNumbers(workflow: WorkflowImport): WorkflowImport {
 	};
 	numbers.assignments[0].value = REPEATED_LIST;
 	return copy;
-}
-
-async function until<T>(
-	what: string,
-	timeoutMs: number,
-	probe: () => Promise<T | undefined>,
-): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s: ${what}`);
-		await sleep(1000);
-	}
 }
 
 const pick = (row: Record<string, unknown>, keys: string[]) =>

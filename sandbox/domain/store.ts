@@ -7,6 +7,7 @@ import { CallBook } from './callBook';
 import { callerIdKey } from './numbers';
 import type { OtpRequest } from './otp';
 import { OutcomeScripts } from './outcomeScripts';
+import { firstRunNumber, noteRunNumber } from './runNumbers';
 
 export interface Account {
 	fixture: AccountFixture;
@@ -22,13 +23,11 @@ export interface Account {
 	outcomeScripts: OutcomeScripts;
 }
 
-/** The first run number handed out; unique_id run_5001, run_5002, … */
-export const FIRST_RUN = 5001;
-
 export class SandboxStore {
 	private accountsByKey = new Map<string, Account>();
 	private otps = new Map<string, OtpRequest>();
-	private runCounter = FIRST_RUN;
+	/** Run numbers never go back, not even on reset: see runNumbers.ts. */
+	private runCounter = firstRunNumber();
 	private seqCounter = 1;
 
 	constructor() {
@@ -40,7 +39,6 @@ export class SandboxStore {
 			ACCOUNTS.map((fixture) => [fixture.apiKey, buildAccount(fixture)]),
 		);
 		this.otps = new Map();
-		this.runCounter = FIRST_RUN;
 		this.seqCounter = 1;
 	}
 
@@ -55,6 +53,7 @@ export class SandboxStore {
 	}
 
 	nextRun(): number {
+		noteRunNumber(this.runCounter);
 		return this.runCounter++;
 	}
 
@@ -72,6 +71,7 @@ export class SandboxStore {
 	/** Keeps hand-picked run numbers (seeded campaign_id) from colliding with later automatic ones. */
 	reserveRunsUpTo(run: number): void {
 		if (run >= this.runCounter) this.runCounter = run + 1;
+		noteRunNumber(run);
 	}
 
 	addOtp(account: Account, request: OtpRequest): void {
