@@ -6,10 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-/**
- * Whether the secret may travel to the Base URL: https, http to this machine (the sandbox), or the
- * trusted-network setting. The nodes apply the same rule (nodes/shared/transport/secureBaseUrl.ts).
- */
+// Whether the secret may travel to the Base URL: the rule of nodes/shared/transport/secureBaseUrl.ts.
 const SECRET_MAY_TRAVEL =
 	'(/^https:\\/\\//i.test(String($credentials.baseUrl).trim()) || /^http:\\/\\/(localhost|127(\\.\\d{1,3}){3}|\\[::1\\])(:\\d+)?(\\/|$)/i.test(String($credentials.baseUrl).trim()) || $credentials.allowInsecureHttp === true)';
 

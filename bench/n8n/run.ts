@@ -15,7 +15,8 @@
  * --routes=node,http,httpBatching,httpRetry  --modes=solo,shared  --no-overhead  --only-overhead
  * --overhead-rounds=N (default 3). --only=retry runs only n8n's Retry scenario instead (bench/n8n/retry.ts);
  * --only=crash the crash-and-restart scenario (bench/n8n/crash.ts); --only=retry-on-fail the node's
- * Settings › Retry On Fail scenario (bench/n8n/retry-on-fail.ts).
+ * Settings › Retry On Fail scenario (bench/n8n/retry-on-fail.ts); --only=busy that blast on a busy n8n
+ * (bench/n8n/busy.ts).
  * BENCH_KEEP=1 keeps the temporary n8n user folder. A script, not a test: it asserts nothing about speed.
  */
 import * as fs from 'node:fs';
@@ -30,6 +31,7 @@ import { measureRun, numberKey, type RateLimit, type RunMeasure } from './metric
 import { runRetryBench } from './retry';
 import { runCrashBench } from './crash';
 import { runRetryOnFailBench } from './retry-on-fail';
+import { runBusyBench } from './busy';
 import { buildAndPackPrivately, type PrivatePack } from './pack';
 import {
 	requestLog,
@@ -326,6 +328,13 @@ async function main(): Promise<void> {
 			packed: state.pack,
 			onStop: (stop) => (state.stop = stop),
 		});
+	if (args.only === 'busy')
+		return await runBusyBench({
+			runtime,
+			packed: state.pack,
+			rate: RATE,
+			onStop: (stop) => (state.stop = stop),
+		});
 	if (args.only === 'retry-on-fail')
 		return await runRetryOnFailBench({
 			runtime,
@@ -335,7 +344,7 @@ async function main(): Promise<void> {
 		});
 	if (args.only !== undefined) {
 		if (args.only !== 'retry')
-			throw new Error(`Unknown --only=${args.only} (known: retry, retry-on-fail, crash).`);
+			throw new Error(`Unknown --only=${args.only} (known: retry, retry-on-fail, busy, crash).`);
 		return await runRetryBench({
 			runtime,
 			packed: state.pack,

@@ -40,23 +40,17 @@ export class AgentiveVoiceTrigger implements INodeType {
 			// A sample to map fields from, however old; a test fetch writes no state.
 			const sample = await latestFinishedCall(this, settings);
 			if (sample) return [[{ json: sample }]];
-			throw new NodeOperationError(
-				this.getNode(),
-				'No finished call matches these events and filters yet',
-				{
-					description:
-						'Place a call (for example with the Agentive Voice node), wait for it to finish, then fetch again.',
-					itemIndex: 0, // the test event's one item
-				},
-			);
+			const message = 'No finished call matches these events and filters yet';
+			const description =
+				'Place a call (for example with the Agentive Voice node), wait for it to finish, then fetch again.';
+			// itemIndex 0: the test event's one item.
+			throw new NodeOperationError(this.getNode(), message, { description, itemIndex: 0 });
 		}
 
 		const staticData = this.getWorkflowStaticData('node');
 		if (!acquireLease(staticData)) return null; // the previous poll is still running
 		try {
-			// No state (or changed events/filters): a baseline that remembers what is already finished.
 			const previous = readState(staticData, settings);
-			// Pages until done or until n8n's poll budget (2.x) runs low; the rest waits for the next poll.
 			const listing = await listCalls(this, settings, listingPlan(previous, settings));
 			// Reached only when every page arrived: a failed poll leaves the state as it was.
 			const { state, finished } = reconcile(previous, listing, settings);

@@ -16,8 +16,8 @@ import {
 
 const SHOWN_VALUE_MAX = 60;
 
-/** The bad value as the user would recognise it: quoted, control characters escaped, shortened. */
-export function showValue(value: unknown): string {
+/** The bad value as the user would recognise it: quoted, escaped, shortened. */
+function showValue(value: unknown): string {
 	if (isEmpty(value)) return '(empty)';
 	let text: string;
 	if (typeof value === 'string') text = JSON.stringify(value);
@@ -33,7 +33,7 @@ export function showValue(value: unknown): string {
 	return chars.length > SHOWN_VALUE_MAX ? `${chars.slice(0, SHOWN_VALUE_MAX).join('')}…` : text;
 }
 
-export const ACCEPTED = {
+const ACCEPTED = {
 	number:
 		'an Indian mobile number such as 9812345678, 919812345678 or +919812345678 (spaces and dashes are ignored)',
 	code: 'a code of 4 to 8 digits, such as 4821',
@@ -43,33 +43,25 @@ export const ACCEPTED = {
 } as const;
 
 /**
- * Reads parameters by name and checks them before any request is sent. Every failure is a
- * NodeOperationError for the item that names the field (with its collection: "Options › Timeout
- * (ms)"), shows the bad value and says what is accepted. The checks themselves are the pure
- * functions of nodes/shared/apiFacts.ts; this class only reads values and words errors.
- * The action node reads an item's parameters (ItemParameters), the trigger its poll's.
+ * Reads parameters by name and checks them (with the pure checks of apiFacts.ts) before any
+ * request. Every failure is a NodeOperationError for the item that names the field ("Options ›
+ * Timeout (ms)"), shows the bad value and says what is accepted.
  */
-export abstract class FieldReader {
+export class FieldReader {
 	constructor(
 		protected readonly node: INode,
-		/** The item the error belongs to; undefined in the trigger, whose poll has no items. */
+		/** undefined in the trigger, whose poll has no items. */
 		private readonly errorItemIndex: number | undefined,
 		/** The collection's display name, prefixed to every field name; '' for top-level fields. */
 		private readonly prefix: string,
+		protected readonly read: (name: string, fallback: unknown) => unknown,
 	) {}
 
-	/** The value as set (or resolved from an expression); n8n's own error if that fails. */
-	protected abstract read(name: string, fallback: unknown): unknown;
-
-	/**
-	 * The value as set (or resolved from an expression), unchecked. An expression that fails inside
-	 * n8n (unknown node, syntax, $env, …) becomes an error that starts with the field's name.
-	 */
+	/** The value as set, unchecked; a failing expression's error starts with the field's name. */
 	value(name: string, fallback?: unknown, field = name): unknown {
 		return this.named(field, () => this.read(name, fallback));
 	}
 
-	/** Runs an n8n parameter read; its failure becomes an error naming `field`. */
 	protected named(field: string, readValue: () => unknown): unknown {
 		try {
 			return readValue();
@@ -91,7 +83,6 @@ export abstract class FieldReader {
 		return this.prefix ? `${this.prefix} › ${field}` : field;
 	}
 
-	/** An error for `field` (a display name under this reader). */
 	invalid(
 		field: string,
 		value: unknown,
@@ -99,123 +90,99 @@ export abstract class FieldReader {
 		description?: string,
 	): NodeOperationError {
 		const name = this.nameOf(field);
-		return new NodeOperationError(
-			this.node,
-			`Invalid ${name} ${showValue(value)}: expected ${accepted}`,
-			{
-				itemIndex: this.errorItemIndex,
-				description: description ?? `Set ${name} to ${accepted}.`,
-			},
-		);
+		const message = `Invalid ${name} ${showValue(value)}: expected ${accepted}`;
+		const itemIndex = this.errorItemIndex;
+		description ??= `Set ${name} to ${accepted}.`;
+		return new NodeOperationError(this.node, message, { itemIndex, description });
 	}
 
-	/**
-	 * A collection (or fixedCollection) parameter, read field by field (n8n reads a dotted path), so
-	 * that a failing expression is named by its own field.
-	 */
+	/** Read field by field (n8n reads a dotted path), so a failing expression names its own field. */
 	collection(name: string, label: string): CollectionParameters {
-		const readField = (key: string): unknown => this.read(`${name}.${key}`, null);
-		return new CollectionParameters(this.node, this.errorItemIndex, this.nameOf(label), readField);
+		const readField = (key: string, fallback: unknown) =>
+			this.read(`${name}.${key}`, null) ?? fallback;
+		return new FieldReader(this.node, this.errorItemIndex, this.nameOf(label), readField);
 	}
 
-	/** True only for `true`. */
+	private checked<T>(
+		name: string,
+		field: string,
+		accepted: string,
+		check: (value: unknown) => T | undefined,
+	): T {
+		const value = this.value(name, undefined, field);
+		const result = check(value);
+		if (result === undefined) throw this.invalid(field, value, accepted);
+		return result;
+	}
+
+	private optional<T>(name: string, field: string, read: () => T): T | undefined {
+		return isEmpty(this.value(name, undefined, field)) ? undefined : read();
+	}
+
 	flag(name: string, field: string, fallback = false): boolean {
 		return this.value(name, fallback, field) === true;
 	}
 
-	/** A parameter that must be one of a fixed set (options fields set by expression). */
 	oneOf<T extends string>(name: string, field: string, allowed: readonly T[]): T {
-		const value = this.value(name, undefined, field);
-		if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
-			return value as T;
-		throw this.invalid(field, value, `one of ${allowed.join(', ')}`);
+		return this.checked(name, field, `one of ${allowed.join(', ')}`, (value) =>
+			(allowed as readonly unknown[]).includes(value) ? (value as T) : undefined,
+		);
 	}
 
-	/**
-	 * A multiOptions parameter: a list whose every entry is one of a fixed set. A single value (from
-	 * an expression) is a list of one; empty is an empty list.
-	 */
+	/** A multiOptions list; a single value (from an expression) is a list of one. */
 	listOf<T extends string>(name: string, field: string, allowed: readonly T[]): T[] {
 		const value = this.value(name, [], field);
 		if (isEmpty(value)) return [];
 		const list = Array.isArray(value) ? (value as unknown[]) : [value];
-		for (const entry of list) {
-			if (typeof entry !== 'string' || !(allowed as readonly string[]).includes(entry)) {
-				throw this.invalid(field, entry, `one of ${allowed.join(', ')}`);
-			}
-		}
+		const bad = list.findIndex((entry) => !(allowed as readonly unknown[]).includes(entry));
+		if (bad >= 0) throw this.invalid(field, list[bad], `one of ${allowed.join(', ')}`);
 		return list as T[];
 	}
 
-	/** Undefined when left empty; otherwise one of a fixed set. */
-	optionalOneOf<T extends string>(
-		name: string,
-		field: string,
-		allowed: readonly T[],
-	): T | undefined {
-		return isEmpty(this.value(name, undefined, field))
-			? undefined
-			: this.oneOf(name, field, allowed);
+	optionalOneOf<T extends string>(name: string, field: string, allowed: readonly T[]) {
+		return this.optional(name, field, () => this.oneOf(name, field, allowed));
 	}
 
 	/** Any non-empty text, trimmed (e.g. a caller id the API checks against the account). */
 	text(name: string, field: string, accepted: string): string {
-		const value = this.value(name, undefined, field);
-		if ((typeof value === 'string' || typeof value === 'number') && String(value).trim() !== '') {
-			return String(value).trim();
-		}
-		throw this.invalid(field, value, accepted);
+		return this.checked(name, field, accepted, (value) =>
+			(typeof value === 'string' || typeof value === 'number') && String(value).trim() !== ''
+				? String(value).trim()
+				: undefined,
+		);
 	}
 
 	optionalText(name: string, field: string, accepted: string): string | undefined {
-		return isEmpty(this.value(name, undefined, field))
-			? undefined
-			: this.text(name, field, accepted);
+		return this.optional(name, field, () => this.text(name, field, accepted));
 	}
 
 	mobileNumber(name: string, field = 'Number'): string {
-		const value = this.value(name, undefined, field);
-		const normalised = normaliseMobileNumber(value);
-		if (normalised === undefined) throw this.invalid(field, value, ACCEPTED.number);
-		return normalised;
+		return this.checked(name, field, ACCEPTED.number, normaliseMobileNumber);
 	}
 
 	optionalMobileNumber(name: string, field = 'Number'): string | undefined {
-		return isEmpty(this.value(name, undefined, field)) ? undefined : this.mobileNumber(name, field);
+		return this.optional(name, field, () => this.mobileNumber(name, field));
 	}
 
 	wholeNumber(name: string, field: string, min: number, max?: number): number {
-		const value = this.value(name, undefined, field);
-		const parsed = toWholeNumber(value, min, max);
-		if (parsed === undefined) {
-			const range = max === undefined ? `${min} or more` : `from ${min} to ${max}`;
-			throw this.invalid(field, value, `a whole number ${range}`);
-		}
-		return parsed;
+		const range = max === undefined ? `${min} or more` : `from ${min} to ${max}`;
+		return this.checked(name, field, `a whole number ${range}`, (value) =>
+			toWholeNumber(value, min, max),
+		);
 	}
 
-	/** Undefined when left empty; otherwise a whole number in range. */
 	optionalWholeNumber(name: string, field: string, min: number, max?: number): number | undefined {
-		return isEmpty(this.value(name, undefined, field))
-			? undefined
-			: this.wholeNumber(name, field, min, max);
+		return this.optional(name, field, () => this.wholeNumber(name, field, min, max));
 	}
 
 	otpCode(name: string, field = 'Code'): string {
-		const value = this.value(name, undefined, field);
-		const code = toOtpCode(value);
-		if (code === undefined) throw this.invalid(field, value, ACCEPTED.code);
-		return code;
+		return this.checked(name, field, ACCEPTED.code, toOtpCode);
 	}
 
 	resourceId(name: string, field: string): string {
-		const value = this.value(name, undefined, field);
-		const id = toResourceId(value);
-		if (id === undefined) throw this.invalid(field, value, ACCEPTED.id);
-		return id;
+		return this.checked(name, field, ACCEPTED.id, toResourceId);
 	}
 
-	/** The package's reference_id rule (apiFacts.cleanReferenceId). Undefined when empty. */
 	referenceId(name = 'referenceId', field = 'Reference ID'): string | undefined {
 		const value = this.value(name, '', field);
 		const result = cleanReferenceId(value);
@@ -231,10 +198,8 @@ export abstract class FieldReader {
 	}
 
 	/**
-	 * Undefined when empty; otherwise a date sent as ISO 8601 with an explicit +05:30 offset. A
-	 * date outside API_DATE_RANGE on the open side of its `bound` (a lower bound before the year
-	 * 1000, an upper bound after 9999) means "no bound" and is left out; on the other side no call
-	 * can match, so it is refused.
+	 * Undefined when empty; otherwise sent as ISO 8601 with +05:30. A date outside API_DATE_RANGE on
+	 * the open side of its `bound` means "no bound"; on the other side no call can match: refused.
 	 */
 	optionalTimestamp(
 		name: string,
@@ -255,18 +220,4 @@ export abstract class FieldReader {
 	}
 }
 
-/** The fields of one collection parameter (Options, Additional Fields, Filters). */
-export class CollectionParameters extends FieldReader {
-	constructor(
-		node: INode,
-		itemIndex: number | undefined,
-		label: string,
-		private readonly readField: (key: string) => unknown,
-	) {
-		super(node, itemIndex, label);
-	}
-
-	protected read(name: string, fallback: unknown): unknown {
-		return this.readField(name) ?? fallback;
-	}
-}
+export type CollectionParameters = FieldReader;

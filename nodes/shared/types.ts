@@ -11,7 +11,6 @@ export const CALL_STATUSES = [
 ] as const;
 export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
 
-/** The call object of GET /calls. */
 export interface CallObject extends IDataObject {
 	unique_id: string;
 	call_id: string | null;
@@ -31,7 +30,6 @@ export const CAMPAIGN_TYPES = ['audio_blast', 'press1', 'otp'] as const;
 /** Only these can be run for one number with POST /campaigns/:id/trigger. */
 export const TRIGGERABLE_CAMPAIGN_TYPES: readonly string[] = ['audio_blast', 'press1'];
 
-/** An entry of GET /campaigns. */
 export interface CampaignObject extends IDataObject {
 	id: number;
 	name: string;

@@ -48,10 +48,10 @@ describe('call placement is never retried blindly', () => {
 			reference_id: 'order-drop-1',
 		});
 		expect(log('POST', '/calls')).toHaveLength(1);
-		// The lookup asked for this number's most recent calls, with no host-clock `from` bound.
+		// The lookup read the call log for this number, in the window since the first attempt.
 		const lookup = log('GET', '/calls')[0];
 		expect(lookup.query).toMatchObject({ number: '9812345001', page: '1', per_page: '100' });
-		expect(lookup.query).not.toHaveProperty('from');
+		expect(Date.parse(lookup.query.from)).toBeLessThan(Date.parse(lookup.query.to));
 	});
 
 	it('a 5xx that placed nothing: looked up, placed again, exactly one call', async () => {
@@ -83,21 +83,21 @@ describe('call placement is never retried blindly', () => {
 	});
 
 	it('a hung placement whose lookups hang too honours the Timeout and ends "outcome unknown"', async () => {
-		// Each attempt and lookup must give up after Timeout (1 s), not the 30 s default: three
-		// lookups at 30 s would overrun this test's own time limit.
+		// Each attempt and lookup must give up after Timeout (1 s), not the 30 s default: four
+		// lookups (a read's attempts) at 30 s would overrun this test's own time limit.
 		sandbox().control.injectFault({ kind: 'hang', method: 'POST', path: '/calls' });
-		sandbox().control.injectFault({ kind: 'hang', method: 'GET', path: '/calls', count: 3 });
+		sandbox().control.injectFault({ kind: 'hang', method: 'GET', path: '/calls', count: 4 });
 		const result = await runProbe({
 			request: { ...placeCall('9812345007', 'order-hang-2'), timeoutMs: 1000 },
 			credentials: apiCredentials(sandbox()),
 			continueOnFail: true,
 		});
-		expect(result.items[0].json.error).toBe(
-			'Call placement outcome unknown for reference_id "order-hang-2" (no response in time)',
+		expect(result.items[0].json.error).toMatch(
+			/^Call placement outcome unknown for reference_id "order-hang-2" \(no response in time; lookup: /,
 		);
 		expect(log('POST', '/calls').map((entry) => entry.status)).toEqual([0]);
-		// Three lookups, all unanswered; never a second placement.
-		expect(log('GET', '/calls').map((entry) => entry.status)).toEqual([0, 0, 0]);
+		// Four lookups (one read and its retries), all unanswered; never a second placement.
+		expect(log('GET', '/calls').map((entry) => entry.status)).toEqual([0, 0, 0, 0]);
 		expect(log('GET', '/calls').every((entry) => entry.query.number === '9812345007')).toBe(true);
 	}, 20_000);
 

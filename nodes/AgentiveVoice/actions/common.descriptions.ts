@@ -113,7 +113,7 @@ export function readOptionsField(extra: INodeProperties[] = []): INodeProperties
 	};
 }
 
-/** Options › Skip Numbers Called Within: the re-run guard (helpers/retrySafety.ts). */
+/** Options › Skip Numbers Called Within: the re-run guard (dialOnce/). */
 const skipCalledWithinOption: INodeProperties = {
 	displayName: 'Skip Numbers Called Within (Minutes)',
 	name: 'skipCalledWithinMinutes',
@@ -121,7 +121,7 @@ const skipCalledWithinOption: INodeProperties = {
 	typeOptions: rangeOf('skipCalledWithinMinutes'),
 	default: 0,
 	description:
-		'Do not dial a number this node already called in the last N minutes (checked in List calls, the API’s own record, so it holds across workers and restarts); the item outputs the earlier call marked skippedRecentCall. For running a blast again after n8n or a worker died. 0 turns it off.',
+		'Do not dial a number this node already called in the last N minutes (checked in List calls, the API’s own record, so it holds across workers and restarts); the item outputs the earlier call marked skippedRecentCall. For running a blast again after n8n or a worker died. Read for each item (an expression may vary it). 0 turns it off.',
 };
 
 /**

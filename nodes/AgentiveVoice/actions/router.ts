@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { addReuseHint } from '../helpers/hints';
+import { endTry } from '../dialOnce';
 import * as account from './account/Account.resource';
 import * as call from './call/Call.resource';
 import * as campaign from './campaign/Campaign.resource';
@@ -84,6 +84,6 @@ export async function router(
 			returnData.push({ json: errorJson(failure), pairedItem: { item: itemIndex } });
 		}
 	}
-	addReuseHint(this);
+	endTry(this);
 	return [returnData];
 }

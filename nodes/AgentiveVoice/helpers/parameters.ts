@@ -3,17 +3,14 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { toWholeNumber } from '../../shared/apiFacts';
 import { FieldReader } from '../../shared/parameters';
 
-/** One item's parameters. */
 export class ItemParameters extends FieldReader {
 	constructor(
 		readonly ctx: IExecuteFunctions,
 		readonly itemIndex: number,
 	) {
-		super(ctx.getNode(), itemIndex, '');
-	}
-
-	protected read(name: string, fallback: unknown): unknown {
-		return this.ctx.getNodeParameter(name, this.itemIndex, fallback) as unknown;
+		super(ctx.getNode(), itemIndex, '', (name, fallback) =>
+			ctx.getNodeParameter(name, itemIndex, fallback),
+		);
 	}
 
 	/** A Get Many's Return All and Limit (common.descriptions getManyFields): undefined returns all. */
@@ -31,7 +28,6 @@ export class ItemParameters extends FieldReader {
 			: raw;
 	}
 
-	/** A resource locator holding a whole number (Campaign). */
 	resourceLocatorNumber(name: string, field: string, min: number): number {
 		const value = this.resourceLocator(name, field);
 		const parsed = toWholeNumber(value, min);

@@ -6,7 +6,7 @@ import {
 	DEFAULT_MAX_RATE_LIMIT_WAIT_SEC,
 	OPTION_RANGES,
 } from '../../shared/apiFacts';
-import { chainReferenceId } from './executionChain';
+import { chainReferenceId } from '../dialOnce/lineage';
 import type { CollectionParameters } from '../../shared/parameters';
 import type { ItemParameters } from './parameters';
 

@@ -17,10 +17,7 @@ function label(campaign: CampaignObject): string {
 	return `${campaign.name} (${TYPE_LABELS[campaign.type] ?? campaign.type}${state}, #${campaign.id})`;
 }
 
-/**
- * The campaigns that Campaign › Trigger can run: Audio Blast and Press 1 only (verification
- * campaigns use the OTP endpoints). The search matches the name or the id.
- */
+/** The campaigns Campaign › Trigger can run (OTP campaigns use the OTP endpoints), by name or id. */
 export async function searchTriggerableCampaigns(
 	this: ILoadOptionsFunctions,
 	filter?: string,
@@ -31,12 +28,12 @@ export async function searchTriggerableCampaigns(
 	});
 	const needle = filter?.trim().toLowerCase() ?? '';
 	const results: INodeListSearchItems[] = dataArray<CampaignObject>(body)
-		.filter((campaign) => TRIGGERABLE_CAMPAIGN_TYPES.includes(campaign.type))
 		.filter(
 			(campaign) =>
-				needle === '' ||
-				String(campaign.name).toLowerCase().includes(needle) ||
-				String(campaign.id) === needle,
+				TRIGGERABLE_CAMPAIGN_TYPES.includes(campaign.type) &&
+				(needle === '' ||
+					String(campaign.name).toLowerCase().includes(needle) ||
+					String(campaign.id) === needle),
 		)
 		.map((campaign) => ({ name: label(campaign), value: String(campaign.id) }));
 	return { results };

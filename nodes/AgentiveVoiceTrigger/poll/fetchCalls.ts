@@ -4,17 +4,13 @@ import { formatApiInstant, MAX_PER_PAGE, parseApiInstant, toSeconds } from '../.
 import { listPages, type Page } from '../../shared/transport';
 import { spansOf, type ListingPlan } from './state';
 import type { ApiCall, CreatedRange, FinishedStatus, TriggerSettings } from './types';
-import { isFinished } from './types';
 
 /** Manual mode reads at most this many pages per status looking for a call of the campaign. */
 const SAMPLE_MAX_PAGES = 3;
 
 /**
- * The List calls pages for the trigger's filters and `qs`. Not retried inside the poll: the poll
- * is the retry loop (a failed poll changes no state and the next one re-reads the same window),
- * and retrying here would only delay the error and stretch a poll into the next one. The
- * transport still paces every request on the account's RateLimit headers, shared with the action
- * node, and waits out a 429 within the request timeout.
+ * The List calls pages for the trigger's filters and `qs`. Not retried: the poll is the retry loop
+ * (a failed poll changes no state), and retrying would stretch a poll into the next one.
  */
 function callPages(
 	ctx: IPollFunctions,
@@ -23,24 +19,17 @@ function callPages(
 	perPage: number,
 	maxPages?: number,
 ): AsyncGenerator<Page<ApiCall>> {
+	const { direction, number, timeoutMs } = settings;
 	const request = {
 		path: '/calls',
-		qs: { ...serverFilters(settings), ...qs },
+		qs: { ...(direction ? { direction } : {}), ...(number ? { number } : {}), ...qs },
 		retry: 'none' as const,
-		timeoutMs: settings.timeoutMs,
-		maxRateLimitWaitMs: settings.timeoutMs,
+		timeoutMs,
+		maxRateLimitWaitMs: timeoutMs,
 	};
 	return listPages<ApiCall>(ctx, request, perPage, maxPages);
 }
 
-function serverFilters(settings: TriggerSettings): IDataObject {
-	const qs: IDataObject = {};
-	if (settings.direction) qs.direction = settings.direction;
-	if (settings.number) qs.number = settings.number;
-	return qs;
-}
-
-/** What a poll listed: its calls, the spans it listed in full and those its budget left for later. */
 export interface Listing {
 	calls: ApiCall[];
 	spans: CreatedRange[];
@@ -48,9 +37,8 @@ export interface Listing {
 }
 
 /**
- * n8n 2.x gives a poll a budget (getPollBudgetMs; 1.x has none) and abandons a poll past it. The
- * returned check marks a page's arrival and says whether the slowest page of this poll would no
- * longer arrive within the budget. The host clock only times the poll itself.
+ * n8n 2.x abandons a poll past its budget (getPollBudgetMs; 1.x has none). The check marks a page's
+ * arrival and says whether this poll's slowest page would no longer fit in the budget.
  */
 function budgetCheck(ctx: Partial<IPollFunctions>): () => boolean {
 	let lastMs = Date.now();
@@ -66,11 +54,9 @@ function budgetCheck(ctx: Partial<IPollFunctions>): () => boolean {
 }
 
 /**
- * Every call the plan covers, in its order (recent part, follow ranges, backlog), newest first, one
- * page of 100 per request. An idle poll costs one request; K new calls cost ceil(K/100), plus one
- * request per range. Calls created while paging push older ones down a page, so a call can be
- * listed twice but never skipped; the later (fresher) copy wins. When the budget runs out, what
- * was not listed is returned as `unlisted`, for the next poll.
+ * Every call the plan covers, newest first. Calls created while paging push older ones down a
+ * page, so a call can be listed twice but never skipped; the later copy wins. What the budget
+ * left unlisted is returned for the next poll.
  */
 export async function listCalls(
 	ctx: IPollFunctions,
@@ -132,10 +118,7 @@ async function listPart(
 	return { calls };
 }
 
-/**
- * Manual mode: the most recent finished call of a selected status that matches the filters, however
- * old, so users can map its fields. One request per selected status when no campaign filter is set.
- */
+/** Manual mode: the most recent finished call matching the events and filters, however old. */
 export async function latestFinishedCall(
 	ctx: IPollFunctions,
 	settings: TriggerSettings,
@@ -159,7 +142,6 @@ async function latestOfStatus(
 	for await (const { data } of callPages(ctx, settings, { status }, perPage, SAMPLE_MAX_PAGES)) {
 		const match = data.find(
 			(call) =>
-				isFinished(call.status) &&
 				call.status === status &&
 				(settings.campaignId === undefined || call.campaign_id === settings.campaignId),
 		);

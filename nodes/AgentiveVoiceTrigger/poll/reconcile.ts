@@ -4,33 +4,16 @@ import { parseApiInstant, toSeconds } from '../../shared/apiFacts';
 import type { ApiCall, CreatedRange, TrackerState, TriggerSettings } from './types';
 import { isFinished } from './types';
 
-export interface PollResult {
-	state: TrackerState;
-	/** Calls to emit, oldest first. */
-	finished: ApiCall[];
-}
-
-function matchesCampaign(call: ApiCall, settings: TriggerSettings): boolean {
-	return settings.campaignId === undefined || call.campaign_id === settings.campaignId;
-}
-
 /**
- * Classifies one poll's listing against the previous state. Pure, and only called once every
- * page arrived, so a failed poll never reaches it and changes nothing.
- *
- * - finished, of a selected event and not in `seen` → emit, once (at a baseline: only remember);
- * - unfinished → follow: the next polls list its created_at again, unless it is older than the
- *   lookback, measured against the newest created_at (the API's clock, not n8n's);
- * - `seen` keeps only calls that a later poll can list again, so it stays bounded;
- * - what a poll cut short by its budget did not list becomes the backlog, listed by the next polls.
- *
- * @param previous undefined for a baseline poll, which emits nothing.
+ * Classifies one poll's listing against the previous state (undefined: a baseline, which emits
+ * nothing). Finished, selected and not in `seen` → emit once, oldest first; unfinished → follow,
+ * until older than the lookback measured against the newest created_at (the API's clock).
  */
 export function reconcile(
 	previous: TrackerState | undefined,
 	{ calls, spans, unlisted }: Listing,
 	settings: TriggerSettings,
-): PollResult {
+): { state: TrackerState; finished: ApiCall[] } {
 	// Calls created before this were never listed since a baseline: remembered, not emitted.
 	const before = previous ? (previous.baselineBefore ?? -Infinity) : Infinity;
 	const listed = calls.map((call) => ({ call, createdMs: parseApiInstant(call.created_at) }));
@@ -43,7 +26,7 @@ export function reconcile(
 	const finished: Array<{ call: ApiCall; createdMs: number; position: number }> = [];
 	const unfinishedSecs: number[] = [];
 	for (const [position, { call, createdMs }] of listed.entries()) {
-		if (!matchesCampaign(call, settings)) continue;
+		if (settings.campaignId !== undefined && call.campaign_id !== settings.campaignId) continue;
 		// Without a readable created_at, a call is kept as if created with the newest one.
 		const created = createdMs ?? latestMs ?? 0;
 		if (isFinished(call.status)) {

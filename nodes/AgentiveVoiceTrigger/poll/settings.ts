@@ -7,24 +7,11 @@ import { NUMBER_OPTIONS } from './description';
 import type { TriggerSettings } from './types';
 import { FINISHED_STATUSES } from './types';
 
-/** The trigger's parameters, read with the action node's field reader (a poll has no items). */
-class PollParameters extends FieldReader {
-	constructor(private readonly ctx: IPollFunctions) {
-		super(ctx.getNode(), undefined, '');
-	}
-
-	protected read(name: string, fallback: unknown): unknown {
-		return this.ctx.getNodeParameter(name, fallback) as unknown;
-	}
-}
-
-/**
- * Reads and checks the parameters before any request. A bad value (also one an expression
- * produced) fails the poll with an error naming the field, the value and what is accepted; the
- * poll then changes nothing in the static data.
- */
+/** Checked before any request: a bad value fails the poll, which then changes no static data. */
 export function readSettings(ctx: IPollFunctions): TriggerSettings {
-	const params = new PollParameters(ctx);
+	const params = new FieldReader(ctx.getNode(), undefined, '', (name, fallback) =>
+		ctx.getNodeParameter(name, fallback),
+	);
 	const events = params.listOf('events', 'Events', FINISHED_STATUSES);
 	if (events.length === 0) {
 		throw new NodeOperationError(ctx.getNode(), 'Select at least one event', {
@@ -42,17 +29,14 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 		const { label, min, max } = NUMBER_OPTIONS[name];
 		return options.optionalWholeNumber(name, label, min, max) ?? NUMBER_OPTIONS[name].default;
 	};
-	const lookbackMinutes = wholeNumber('lookbackMinutes');
-	const timeoutSeconds = wholeNumber('requestTimeout');
-
 	const sortedEvents = [...new Set(events)].sort();
 	return {
 		events: sortedEvents,
 		direction,
 		number,
 		campaignId,
-		lookbackMs: lookbackMinutes * 60_000,
-		timeoutMs: timeoutSeconds * 1000,
+		lookbackMs: wholeNumber('lookbackMinutes') * 60_000,
+		timeoutMs: wholeNumber('requestTimeout') * 1000,
 		fingerprint: JSON.stringify([
 			sortedEvents,
 			direction ?? null,

@@ -3,30 +3,22 @@ import type { IDataObject } from 'n8n-workflow';
 import { toSeconds } from '../../shared/apiFacts';
 import type { CreatedRange, TrackerState, TriggerSettings } from './types';
 
-/** The static-data key that holds the tracker state. */
 export const STATE_KEY = 'callTracker';
 
-/**
- * Calls can become visible in List calls slightly after their created_at (and several share a
- * second), so every poll re-reads this much before the newest call it has seen. Duplicates that
- * this re-reading returns are dropped by unique_id.
- */
+/** Calls can show up in List calls a little after their created_at: every poll re-reads this much. */
 export const SETTLE_MARGIN_MS = 2 * 60_000;
 
-/** Parts with at most this many calls between them are listed as one (about half a page). */
+/** Parts with at most this many calls between them are listed as one (half a page). */
 const MERGE_BELOW_CALLS = 50;
-/** At most this many ranges (one request each, more for a busy range) are re-read per poll. */
+/** At most this many ranges (a request or more each) are re-read per poll. */
 export const MAX_FOLLOW_RANGES = 3;
 
-/** What one poll lists. */
 export interface ListingPlan {
-	/** The recent part: calls created at or after this (epoch ms, whole seconds), no upper bound; undefined: from the newest call back. */
+	/** Calls created since this (epoch ms), no upper bound; undefined: from the newest back. */
 	recentFromMs?: number;
-	/** Older parts that hold unfinished calls: [from, to) in epoch seconds. */
 	follow: CreatedRange[];
 	/** Baseline only: stop paging once a page reaches calls this much older than the newest. */
 	stopAfterMs?: number;
-	/** Spans a budget-cut poll left unlisted: [from, to) in epoch seconds. */
 	backlog: CreatedRange[];
 }
 
@@ -39,10 +31,7 @@ const isRange = (value: unknown): value is CreatedRange =>
 	isWholeNumber(value[1]) &&
 	value[0] < value[1];
 
-/**
- * The stored state, or undefined when the next poll must be a baseline: first poll after
- * activation, the events or filters changed, or the stored value is not a state this version wrote.
- */
+/** The stored state, or undefined for a baseline: none yet, other events/filters, or unreadable. */
 export function readState(
 	staticData: IDataObject,
 	settings: TriggerSettings,
@@ -60,20 +49,10 @@ export function readState(
 	return stored as TrackerState;
 }
 
-/** The settle margin before the newest call seen (whole seconds): where new calls start. */
-export function settledBefore(latestMs: number | null): number | undefined {
-	return latestMs === null ? undefined : toSeconds(latestMs - SETTLE_MARGIN_MS) * 1000;
-}
-
 /**
- * A call that finishes after a poll was created before it, so "created since the last poll" is
- * not enough, and List calls cannot filter on "finished since". So every poll lists:
- * - the recent part, from the settle margin before the newest call seen (or from an unfinished
- *   call just before it), with no upper bound: every new call;
- * - the follow ranges: the created_at spans of older calls that were still unfinished, so each of
- *   them is read again until it finishes (or passes the lookback).
- * Listing only those spans, not everything since the oldest unfinished call, keeps one long or
- * stuck call from making every poll re-read hours of finished calls.
+ * List calls cannot filter on "finished since", so every poll lists the recent part (every new
+ * call) and the follow ranges: the created_at spans of older unfinished calls, read again until
+ * they finish. Only those spans, so one stuck call does not make every poll re-read hours of calls.
  */
 export function listingPlan(
 	previous: TrackerState | undefined,
@@ -85,12 +64,12 @@ export function listingPlan(
 }
 
 /** What this poll listed: the created_at seconds of every call, sorted, and the spans it covered. */
-export interface Listed {
+interface Listed {
 	secs: number[];
 	spans: CreatedRange[];
 }
 
-/** The spans a plan lists, in listing order, in epoch seconds ([from, to), unbounded as ±Infinity). */
+/** The spans a plan lists, in listing order (unbounded as ±Infinity). */
 export function spansOf(plan: ListingPlan): CreatedRange[] {
 	const recentFrom =
 		plan.recentFromMs === undefined ? Number.NEGATIVE_INFINITY : plan.recentFromMs / 1000;
@@ -115,23 +94,21 @@ function callsBetween(listed: Listed, from: number, to: number): number {
 }
 
 /**
- * The next poll's recent part and follow ranges, from the created_at seconds of the unfinished
- * calls to follow. Each part costs at least one request, so neighbouring parts are listed as one
- * when the calls between them (counted in this poll's listing) fit in about half a page; then,
- * while there are more than MAX_FOLLOW_RANGES ranges, the cheapest neighbours merge. Where the
- * ranges fall only changes the cost, never which calls are found: every unfinished call is in one.
+ * The next poll's recent part and follow ranges. Each part costs a request, so neighbours with few
+ * calls between them merge, then the cheapest neighbours until MAX_FOLLOW_RANGES remain. This
+ * changes only the cost, never which calls are found: every unfinished call stays in one.
  */
 export function planNextListing(
 	unfinishedSecs: number[],
 	latestMs: number | null,
 	listed: Listed,
 ): { recentFromMs: number | null; follow: CreatedRange[] } {
-	const settled = settledBefore(latestMs);
-	if (settled === undefined) return { recentFromMs: null, follow: [] };
-	const parts: CreatedRange[] = [...new Set(unfinishedSecs.filter((sec) => sec < settled / 1000))]
+	if (latestMs === null) return { recentFromMs: null, follow: [] };
+	const settled = toSeconds(latestMs - SETTLE_MARGIN_MS);
+	const parts: CreatedRange[] = [...new Set(unfinishedSecs.filter((sec) => sec < settled))]
 		.sort((a, b) => a - b)
 		.map((sec) => [sec, sec + 1]);
-	parts.push([settled / 1000, Number.POSITIVE_INFINITY]);
+	parts.push([settled, Number.POSITIVE_INFINITY]);
 	// gaps[i]: calls between parts[i - 1] and parts[i]; merging keeps the other gaps as they are.
 	const gaps = parts.map((part, i) =>
 		i === 0 ? 0 : callsBetween(listed, parts[i - 1][1], part[0]),
@@ -153,15 +130,10 @@ export function planNextListing(
 	return { recentFromMs: recent[0] * 1000, follow: parts };
 }
 
-/**
- * Where the next poll's listing starts: nothing older can be listed again, now or later (a later
- * range only ever joins calls that are followed now), so `seen` forgets what is older.
- */
-export function oldestListed(plan: {
-	recentFromMs: number | null;
-	follow: CreatedRange[];
-	backlog: CreatedRange[];
-}): number | undefined {
+/** Where the next poll's listing starts: nothing older is listed again, so `seen` forgets it. */
+export function oldestListed(
+	plan: Pick<TrackerState, 'recentFromMs' | 'follow'> & { backlog: CreatedRange[] },
+): number | undefined {
 	if (plan.recentFromMs === null) return undefined;
 	const starts = [...plan.follow, ...plan.backlog].map(([from]) => from * 1000);
 	return Math.min(plan.recentFromMs, ...starts);

@@ -1,4 +1,3 @@
-/** The public call object, exactly as List calls returns it (spec: "Call object"). */
 export type { CallObject as ApiCall } from '../../shared/types';
 
 /** The terminal statuses of the spec's closed status set; every other status can still change. */
@@ -12,44 +11,36 @@ export function isFinished(status: unknown): status is FinishedStatus {
 /** The node's parameters, read and checked once per poll. */
 export interface TriggerSettings {
 	events: FinishedStatus[];
-	/** Sent to List calls. */
 	direction?: 'inbound' | 'outbound';
-	/** Sent to List calls. */
 	number?: string;
 	/** Applied here: List calls has no campaign filter. */
 	campaignId?: number;
 	/** How long after its creation an unfinished call is still followed. */
 	lookbackMs: number;
 	timeoutMs: number;
-	/** Identifies the events and filters; when they change, the next poll starts a new baseline. */
+	/** The events and filters; when they change, the next poll starts a new baseline. */
 	fingerprint: string;
 }
 
-/** A created_at span [from, to) in epoch seconds, as List calls' from (inclusive) and to (exclusive) filter it. */
+/** A created_at span [from, to) in epoch seconds, as List calls' from and to filter it. */
 export type CreatedRange = [number, number];
 
 /**
- * What the trigger remembers between polls, in the node's static data. Every instant in it
- * comes from the API's own created_at values, never from the n8n host's clock, so clock skew
- * between n8n and the API cannot open a gap.
+ * What the trigger remembers between polls (static data). Every instant in it comes from the API's
+ * created_at values, never from the host's clock, so clock skew cannot open a gap.
  */
 export interface TrackerState {
 	v: 1;
 	fingerprint: string;
-	/** created_at (epoch ms) of the newest call ever listed: the API's "now". null until one is seen. */
+	/** created_at (epoch ms) of the newest call ever listed: the API's "now". */
 	latestMs: number | null;
-	/** Where the next poll's recent part starts (epoch ms): it lists every call created since. */
 	recentFromMs: number | null;
-	/** Where older unfinished calls are: re-read every poll until they finish (a few ranges). */
+	/** Where older unfinished calls are: re-read every poll until they finish. */
 	follow: CreatedRange[];
-	/**
-	 * unique_id → created_at (epoch seconds) of the finished calls already emitted (or already
-	 * finished at the baseline), kept only while a later poll can list them again: from the
-	 * oldest call followed (at most the lookback back), so its size is bounded.
-	 */
+	/** unique_id → created_at (s) of finished calls, kept while a later poll can list them again. */
 	seen: Record<string, number>;
-	/** Spans a poll left unlisted when n8n's poll budget ran out: listed after the others, never merged. */
+	/** Spans a poll left unlisted when n8n's poll budget ran out: listed after the others. */
 	backlog?: CreatedRange[];
-	/** Calls in the backlog created before this (epoch s) predate a cut baseline: remembered, not emitted. */
+	/** Backlog calls created before this (epoch s) predate a cut baseline: remembered, not emitted. */
 	baselineBefore?: number;
 }

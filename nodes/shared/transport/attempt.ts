@@ -8,7 +8,7 @@ import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { networkCodeOf } from './errors';
-import type { ApiContext, ApiRequest, ApiResponse, BodyStream } from './index';
+import type { ApiContext, ApiRequest, ApiResponse, BodyStream } from './types';
 
 export const CREDENTIAL_TYPE = 'agentiveVoiceApi';
 /** An error body is an envelope of a few hundred bytes; nothing past this is read. */

@@ -6,7 +6,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { STALL_TOLERANCE, watchOf } from './attempt';
 import { downloadInterrupted } from './errors';
-import type { ApiContext, BodyStream } from './index';
+import type { ApiContext, BodyStream } from './types';
 import { throwIfCancelled } from './pacing';
 
 /**

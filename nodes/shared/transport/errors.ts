@@ -2,15 +2,14 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 /** The details of the account rate-limit 429 (spec: "Rate limits"). */
-export const ACCOUNT_RATE_LIMIT_DETAILS = 'Too many requests. Please slow down and retry shortly.';
+const ACCOUNT_RATE_LIMIT_DETAILS = 'Too many requests. Please slow down and retry shortly.';
 
 const normalise = (text: string) => text.trim().replace(/\s+/g, ' ').toLowerCase();
 
 /**
- * A 429 for the account's request budget: the request was not processed, so it is safe to wait
- * and send again. A 429 with other details is the per-number verification-call limit, which
- * waiting a few seconds does not lift and which must not be retried. A 429 without an envelope
- * (a gateway's) is treated as the account limit.
+ * A 429 for the account's request budget: not processed, so safe to wait and resend. Other details
+ * mean the per-number verification-call limit, which must not be retried. A 429 without an
+ * envelope (a gateway's) counts as the account limit.
  */
 export function isAccountRateLimit(statusCode: number, body: unknown): boolean {
 	if (statusCode !== 429) return false;
@@ -18,7 +17,6 @@ export function isAccountRateLimit(statusCode: number, body: unknown): boolean {
 	return details === undefined || normalise(details) === normalise(ACCOUNT_RATE_LIMIT_DETAILS);
 }
 
-/** What a user should do about each HTTP status, in the spec's terms. */
 function adviceFor(statusCode: number, body: unknown): string {
 	if (statusCode === 401 || statusCode === 403) {
 		return 'Check the Publishable Key and Secret Key in the Agentive Voice credential, and that the account is active with API access enabled.';
@@ -34,20 +32,11 @@ function adviceFor(statusCode: number, body: unknown): string {
 }
 
 export function readDetails(body: unknown): string | undefined {
-	if (
-		body &&
-		typeof body === 'object' &&
-		typeof (body as { details?: unknown }).details === 'string'
-	) {
-		return (body as { details: string }).details;
-	}
-	return undefined;
+	const details = body && typeof body === 'object' ? (body as { details?: unknown }).details : null;
+	return typeof details === 'string' ? details : undefined;
 }
 
-/**
- * An error response from the API. Only the envelope's public fields are kept, so nothing from
- * the request (its headers carry the secret) can leak into the error.
- */
+/** Only the envelope's public fields are kept: the request's headers carry the secret. */
 export function apiStatusError(
 	node: INode,
 	statusCode: number,
@@ -64,26 +53,32 @@ export function apiStatusError(
 	});
 }
 
-/** Network-level failure codes that mean "no usable response arrived". */
-const NETWORK_CODES = new Set([
-	'ECONNRESET',
-	'ECONNREFUSED',
-	'ECONNABORTED',
-	'ETIMEDOUT',
-	'ESOCKETTIMEDOUT',
-	'EPIPE',
-	'EAI_AGAIN',
-	'ENOTFOUND',
-	'ERR_SOCKET_CONNECTION_TIMEOUT',
-	'EHOSTUNREACH',
-]);
+const NO_RESPONSE_IN_TIME = 'no response in time';
+const UNRESOLVED = 'the host name could not be resolved';
 
-/** Finds a Node/axios error code anywhere in a (possibly wrapped) error. */
+/**
+ * Network codes that mean "no usable response arrived", in words. Messages never name the raw
+ * code: NodeApiError would replace them with n8n's generic text, which for a timeout recommends
+ * "Retry On Fail", exactly what must not be used for call placement.
+ */
+const NETWORK_CODES: Record<string, string | undefined> = {
+	ECONNRESET: undefined,
+	ECONNREFUSED: 'the connection was refused',
+	ECONNABORTED: NO_RESPONSE_IN_TIME,
+	ETIMEDOUT: NO_RESPONSE_IN_TIME,
+	ESOCKETTIMEDOUT: NO_RESPONSE_IN_TIME,
+	EPIPE: undefined,
+	EAI_AGAIN: UNRESOLVED,
+	ENOTFOUND: UNRESOLVED,
+	ERR_SOCKET_CONNECTION_TIMEOUT: NO_RESPONSE_IN_TIME,
+	EHOSTUNREACH: 'the host is unreachable',
+};
+
 export function networkCodeOf(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
 		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
+		if (typeof code === 'string' && Object.hasOwn(NETWORK_CODES, code)) return code;
 		const message = (current as { message?: unknown }).message;
 		if (typeof message === 'string') {
 			if (/timeout/i.test(message)) return 'ETIMEDOUT';
@@ -94,49 +89,24 @@ export function networkCodeOf(error: unknown): string | undefined {
 	return undefined;
 }
 
-/**
- * A network code in words. Messages never contain the raw code: NodeApiError replaces any
- * message naming one with n8n's generic text (which, for a timeout, recommends "Retry On Fail",
- * exactly what must not be used for call placement).
- */
 export function describeNetworkCode(code: string): string {
-	switch (code) {
-		case 'ETIMEDOUT':
-		case 'ESOCKETTIMEDOUT':
-		case 'ECONNABORTED':
-		case 'ERR_SOCKET_CONNECTION_TIMEOUT':
-			return 'no response in time';
-		case 'ECONNREFUSED':
-			return 'the connection was refused';
-		case 'ENOTFOUND':
-		case 'EAI_AGAIN':
-			return 'the host name could not be resolved';
-		case 'EHOSTUNREACH':
-			return 'the host is unreachable';
-		default:
-			return 'the connection was dropped before a response arrived';
-	}
+	return (
+		(Object.hasOwn(NETWORK_CODES, code) ? NETWORK_CODES[code] : undefined) ??
+		'the connection was dropped before a response arrived'
+	);
 }
 
-/** A request that got no response. The message names the cause but never the request. */
+/** The message names the cause but never the request. */
 export function networkError(
 	node: INode,
 	code: string,
 	itemIndex?: number,
 	advice = 'Check the Base URL in the credential and your network, then retry.',
 ): NodeApiError {
-	return new NodeApiError(
-		node,
-		{ kind: 'network' },
-		{
-			message: `Could not reach the Agentive Voice API: ${describeNetworkCode(code)}`,
-			description: advice,
-			itemIndex,
-		},
-	);
+	const message = `Could not reach the Agentive Voice API: ${describeNetworkCode(code)}`;
+	return new NodeApiError(node, { kind: 'network' }, { message, description: advice, itemIndex });
 }
 
-/** A failure the transport itself decides on (no usable API answer to quote). */
 function transportError(
 	node: INode,
 	kind: string,
@@ -150,7 +120,6 @@ function transportError(
 
 const seconds = (ms: number) => `${Math.ceil(ms / 1000)} s`;
 
-/** The account budget will not free up within the item's Max Rate-Limit Wait. */
 export function rateLimitWaitExceeded(
 	node: INode,
 	waitedMs: number,
@@ -168,7 +137,6 @@ export function rateLimitWaitExceeded(
 	);
 }
 
-/** A POST that is not safe to repeat got no definite answer. */
 export function unknownOutcomeNotRetried(
 	node: INode,
 	problem: string,
@@ -184,16 +152,10 @@ export function unknownOutcomeNotRetried(
 		advice =
 			"It was not retried: every verify attempt counts against the request's attempt limit, even one whose answer was lost.";
 	}
-	return transportError(
-		node,
-		'outcome_unknown',
-		`No definite answer from Agentive Voice (${problem}); the request may have been processed`,
-		advice,
-		itemIndex,
-	);
+	const message = `No definite answer from Agentive Voice (${problem}); the request may have been processed`;
+	return transportError(node, 'outcome_unknown', message, advice, itemIndex);
 }
 
-/** A call placement without a reference_id got no definite answer: never retried. */
 export function placementNotRetried(
 	node: INode,
 	problem: string,
@@ -208,7 +170,6 @@ export function placementNotRetried(
 	);
 }
 
-/** The call may have been placed and the lookup could not tell. */
 export function placementOutcomeUnknown(
 	node: INode,
 	problem: string,
@@ -224,7 +185,6 @@ export function placementOutcomeUnknown(
 	);
 }
 
-/** Every attempt failed, and List calls shows no call with the reference_id. */
 export function placementFailed(
 	node: INode,
 	problem: string,
@@ -241,7 +201,6 @@ export function placementFailed(
 	);
 }
 
-/** A streamed download failed after its body had started to arrive: the body cannot be re-read. */
 export function downloadInterrupted(
 	node: INode,
 	reason: string,

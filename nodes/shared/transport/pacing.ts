@@ -10,7 +10,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 import { sendOnce, CREDENTIAL_TYPE, type AttemptResult } from './attempt';
 import { isAccountRateLimit, rateLimitWaitExceeded } from './errors';
 import { secureBaseUrl } from './secureBaseUrl';
-import type { ApiContext, ApiRequest, ApiResponse } from './index';
+import type { ApiContext, ApiRequest, ApiResponse } from './types';
 
 // ---- The run: session and cancellation --------------------------------------------------------
 
@@ -19,8 +19,8 @@ export interface Session {
 	baseUrl: string;
 	/** The account's rate-limit window, shared by every run on the same account in this process. */
 	window: AccountWindow;
-	/** unique_ids of the calls this run has placed, so a lookup never mistakes one for another item's. */
-	placedIds: Set<string>;
+	/** unique_ids handed to an item of this run (placed or found): callLog.ts hands each out once. */
+	claimed: Set<string>;
 	/** Whether this run has sent a request yet: its first one checks the shared window (a probe). */
 	started: boolean;
 }
@@ -41,7 +41,7 @@ export async function sessionFor(ctx: ApiContext): Promise<Session> {
 	const session: Session = {
 		baseUrl,
 		window: accountWindowFor(accountKey, Date.now()),
-		placedIds: new Set(),
+		claimed: new Set(),
 		started: false,
 	};
 	sessions.set(ctx, session);

@@ -6,7 +6,7 @@
  * outcome: pacing.ts waits it out for every policy.
  */
 import { describeNetworkCode, networkError, readDetails, unknownOutcomeNotRetried } from './errors';
-import type { ApiContext, ApiRequest, ApiResponse } from './index';
+import type { ApiContext, ApiRequest, ApiResponse } from './types';
 import { exchange, pause, readRateLimitHeaders, type Session, type WaitBudget } from './pacing';
 import type { AttemptResult } from './attempt';
 

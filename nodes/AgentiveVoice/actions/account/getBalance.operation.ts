@@ -14,7 +14,6 @@ interface AccountEnvelope extends Envelope {
 	data: { balance_inr: number; currency: string };
 }
 
-/** Outputs { balance_inr, currency }: the wallet balance in Indian Rupees. */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,

@@ -72,22 +72,11 @@ const EXTENSIONS: Record<string, string> = {
 	'audio/mpeg': 'mp3',
 };
 
-function headerValue(
-	headers: Record<string, string | string[] | undefined>,
-	name: string,
-): string | undefined {
-	const value = headers[name] ?? headers[name.toLowerCase()];
-	return Array.isArray(value) ? value[0] : value;
-}
-
-/** The file name from Content-Disposition, without any path, or undefined. */
 function dispositionFileName(header: string | undefined): string | undefined {
 	const match = header ? /filename="?([^";]+)"?/i.exec(header) : null;
-	const name = match?.[1].split(/[\\/]/).pop()?.trim();
-	return name ? name : undefined;
+	return match?.[1].split(/[\\/]/).pop()?.trim() || undefined;
 }
 
-/** "bytes=START-" or "bytes=START-END" from the Options, or undefined for the whole file. */
 function rangeHeader(options: CollectionParameters): string | undefined {
 	const start = options.optionalWholeNumber('rangeStart', 'Range Start (Byte)', 0);
 	const end = options.optionalWholeNumber('rangeEnd', 'Range End (Byte)', 0);
@@ -119,10 +108,8 @@ function explain(error: unknown): unknown {
 }
 
 /**
- * Downloads the recording into a binary field. The name comes from the id and the Content-Type
- * (run_4821.ogg / .wav). With a range the API answers 206 and only those bytes are returned.
- * The body is streamed to n8n's binary store as it arrives: in filesystem (or S3) binary mode it
- * is never held in memory as a whole; in the default in-memory mode n8n buffers it itself.
+ * Downloads the recording into a binary field, streamed to n8n's binary store as it arrives (in
+ * filesystem or S3 mode it is never held in memory whole). With a range the API answers 206.
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -144,25 +131,26 @@ export async function execute(
 	);
 	const settings = requestSettings(params, options);
 
-	let response;
-	try {
-		response = await apiRequestFull<BodyStream>(this, {
-			method: 'GET',
-			path: `/calls/${encodeURIComponent(uniqueId)}/recording`,
-			encoding: 'stream',
-			headers: range ? { range } : undefined,
-			itemIndex,
-			...settings,
-		});
-	} catch (error) {
+	const response = await apiRequestFull<BodyStream>(this, {
+		method: 'GET',
+		path: `/calls/${encodeURIComponent(uniqueId)}/recording`,
+		encoding: 'stream',
+		headers: range ? { range } : undefined,
+		itemIndex,
+		...settings,
+	}).catch((error: unknown) => {
 		throw explain(error);
-	}
+	});
 
-	const contentType = headerValue(response.headers, 'content-type') ?? 'application/octet-stream';
+	const header = (name: string): string | undefined => {
+		const value = response.headers[name];
+		return Array.isArray(value) ? value[0] : value;
+	};
+	const contentType = header('content-type') ?? 'application/octet-stream';
 	const mimeType = contentType.split(';')[0].trim().toLowerCase();
 	const name =
 		fileName ??
-		dispositionFileName(headerValue(response.headers, 'content-disposition')) ??
+		dispositionFileName(header('content-disposition')) ??
 		`${uniqueId}.${EXTENSIONS[mimeType] ?? 'bin'}`;
 	const binary = await consumeStream(
 		this,
@@ -170,7 +158,7 @@ export async function execute(
 		async (stream) => await this.helpers.prepareBinaryData(stream, name, mimeType),
 		itemIndex,
 	);
-	const contentRange = headerValue(response.headers, 'content-range');
+	const contentRange = header('content-range');
 
 	return [
 		{

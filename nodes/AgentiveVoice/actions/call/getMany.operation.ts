@@ -13,14 +13,8 @@ import { apiRequestAllPages } from '../../../shared/transport';
 import { callDirectionFilter, callNumberFilter } from '../../../shared/descriptions';
 import { getManyFields, operationFields } from '../common.descriptions';
 
-const STATUS_LABELS: Record<(typeof CALL_STATUSES)[number], string> = {
-	completed: 'Completed',
-	failed: 'Failed',
-	in_progress: 'In Progress',
-	missed: 'Missed',
-	queued: 'Queued',
-	ringing: 'Ringing',
-};
+/** in_progress → In Progress */
+const label = (value: string) => value.replace(/_/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase());
 
 export const description: INodeProperties[] = operationFields(
 	'call',
@@ -48,7 +42,7 @@ export const description: INodeProperties[] = operationFields(
 			displayName: 'Status',
 			name: 'status',
 			type: 'options',
-			options: CALL_STATUSES.map((value) => ({ name: STATUS_LABELS[value], value })).sort((a, b) =>
+			options: CALL_STATUSES.map((value) => ({ name: label(value), value })).sort((a, b) =>
 				a.name.localeCompare(b.name),
 			),
 			default: 'completed',
@@ -60,11 +54,8 @@ export const description: INodeProperties[] = operationFields(
 /** The List calls query, checked: known enum values, dates with an explicit offset, from before to. */
 function filterQuery(params: ItemParameters): IDataObject {
 	const filters = params.collection('filters', 'Filters');
-	const qs: IDataObject = {};
 	const direction = filters.optionalOneOf('direction', 'Direction', CALL_DIRECTIONS);
-	if (direction !== undefined) qs.direction = direction;
 	const status = filters.optionalOneOf('status', 'Status', CALL_STATUSES);
-	if (status !== undefined) qs.status = status;
 	const from = filters.optionalTimestamp('from', 'Created After', 'lower');
 	const to = filters.optionalTimestamp('to', 'Created Before', 'upper');
 	if (from && to && from.millis >= to.millis) {
@@ -75,14 +66,11 @@ function filterQuery(params: ItemParameters): IDataObject {
 			'Created After must be earlier than Created Before, or no call can match.',
 		);
 	}
-	if (from) qs.from = from.iso;
-	if (to) qs.to = to.iso;
 	const number = filters.optionalMobileNumber('number', 'Number');
-	if (number !== undefined) qs.number = number;
-	return qs;
+	const qs = { direction, status, from: from?.iso, to: to?.iso, number };
+	return Object.fromEntries(Object.entries(qs).filter(([, value]) => value !== undefined));
 }
 
-/** One output item per call object, most recent first, reading as few pages as the limit allows. */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,

@@ -20,10 +20,6 @@ export const description: INodeProperties[] = operationFields('call', 'getStatus
 	readOptionsField(),
 ]);
 
-/**
- * Outputs the envelope with call_status and the extra fields: duration_sec for a call; verified,
- * attempts and max_attempts for a verification request.
- */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,

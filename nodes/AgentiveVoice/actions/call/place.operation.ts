@@ -14,7 +14,7 @@ import {
 	requestSettings,
 	skipCalledWithinMinutes,
 } from '../../helpers/requestOptions';
-import { placeOnce, sendCodeOnce } from '../../helpers/retrySafety';
+import { placeOnce, sendCodeOnce } from '../../dialOnce';
 import {
 	KEYPAD_ACTIONS,
 	KEYPAD_DIGITS,

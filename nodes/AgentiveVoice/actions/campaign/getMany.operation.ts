@@ -36,7 +36,6 @@ function typeFilter(params: ItemParameters): string[] | undefined {
 	return types.length === 0 ? undefined : types;
 }
 
-/** One output item per campaign on the account. */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,

@@ -7,7 +7,7 @@ import {
 	requestSettings,
 	skipCalledWithinMinutes,
 } from '../../helpers/requestOptions';
-import { placeOnce } from '../../helpers/retrySafety';
+import { placeOnce } from '../../dialOnce';
 import { apiRequest } from '../../../shared/transport';
 import type { Envelope } from '../../../shared/transport';
 import {

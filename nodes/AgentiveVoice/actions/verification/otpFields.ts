@@ -4,10 +4,7 @@ import { MAX_MESSAGE_LENGTH, MAX_OTP_ATTEMPTS, MAX_TTL_SECONDS } from '../../../
 import type { ItemParameters } from '../../helpers/parameters';
 import type { CollectionParameters } from '../../../shared/parameters';
 
-/**
- * The code fields shared by Verification › Send Code and Call › Place with type "otp" (the spec
- * gives both the same fields). Each operation adds its own display conditions.
- */
+/** The code fields of Verification › Send Code and Call › Place "otp" (the spec gives both the same). */
 export function otpCodeFields(): INodeProperties[] {
 	return [
 		{
@@ -68,7 +65,6 @@ export function otpCodeFields(): INodeProperties[] {
 	];
 }
 
-/** The ttl and max attempts entries of an "Additional Fields" collection. */
 export function otpAdditionalFields(displayOptions?: IDisplayOptions): INodeProperties[] {
 	return [
 		{
@@ -92,13 +88,7 @@ export function otpAdditionalFields(displayOptions?: IDisplayOptions): INodeProp
 	];
 }
 
-// The spec gives no upper bounds; these are the sandbox's (docs/assumptions.md), so node and sandbox agree.
-
-/** The OTP part of a request body: code or length, message, ttl, max_attempts. */
-export function otpBody(
-	params: ItemParameters,
-	additionalFields: CollectionParameters,
-): IDataObject {
+export function otpBody(params: ItemParameters, fields: CollectionParameters): IDataObject {
 	const body: IDataObject = {};
 	const source = params.oneOf('codeSource', 'Code', ['generate', 'custom'] as const);
 	if (source === 'custom') body.code = params.otpCode('code', 'Own Code');
@@ -126,14 +116,9 @@ export function otpBody(
 		throw params.invalid('Message', message, 'text containing the {code} token');
 	}
 
-	const ttl = additionalFields.optionalWholeNumber('ttl', 'Validity (Seconds)', 1, MAX_TTL_SECONDS);
+	const ttl = fields.optionalWholeNumber('ttl', 'Validity (Seconds)', 1, MAX_TTL_SECONDS);
 	if (ttl !== undefined) body.ttl = ttl;
-	const maxAttempts = additionalFields.optionalWholeNumber(
-		'maxAttempts',
-		'Max Attempts',
-		1,
-		MAX_OTP_ATTEMPTS,
-	);
-	if (maxAttempts !== undefined) body.max_attempts = maxAttempts;
+	const attempts = fields.optionalWholeNumber('maxAttempts', 'Max Attempts', 1, MAX_OTP_ATTEMPTS);
+	if (attempts !== undefined) body.max_attempts = attempts;
 	return body;
 }

@@ -7,7 +7,7 @@ import type {
 
 import { ItemParameters } from '../../helpers/parameters';
 import { placementReferenceId, readOptions, requestSettings } from '../../helpers/requestOptions';
-import { sendCodeOnce } from '../../helpers/retrySafety';
+import { sendCodeOnce } from '../../dialOnce';
 import { apiRequest } from '../../../shared/transport';
 import type { Envelope } from '../../../shared/transport';
 import {

@@ -6,9 +6,10 @@ import type {
 } from 'n8n-workflow';
 
 import { ItemParameters } from '../../helpers/parameters';
-import { answeredBefore, recordAnswer } from '../../helpers/executionChain';
+import { answeredBefore, recordAnswer } from '../../dialOnce/lineage';
 import { requestSettings } from '../../helpers/requestOptions';
-import { countReuse, nodeRunMemory } from '../../helpers/runMemory';
+import { countReuse, ledgerOf } from '../../dialOnce/ledger';
+import { REASONS as REUSE } from '../../dialOnce/reasons';
 import { apiRequestFull } from '../../../shared/transport';
 import {
 	numberField,
@@ -114,33 +115,15 @@ export async function execute(
 	// An attempt an earlier try (Retry On Fail) or the original of an n8n Retry already made is
 	// reported, not made again: every attempt counts against the cap, and a right code verified
 	// twice would read "already used".
-	const memory = nodeRunMemory(this);
-	const earlierTry = memory.answers.get(itemIndex);
-	if (earlierTry) {
-		countReuse(memory, 'answeredEarlier');
-		return [
-			{
-				json: {
-					...earlierTry,
-					details: 'Answered by an earlier try of this node; no attempt was used.',
-					answeredBeforeRetry: true,
-				},
-			},
-		];
-	}
+	const ledger = ledgerOf(this);
 	const target = String(body.request_id ?? body.number);
 	const code = String(body.code);
-	const before = answeredBefore(this, target, code);
+	const before = ledger.answers.get(itemIndex) ?? answeredBefore(this, target, code);
 	if (before) {
-		const json: IDataObject = { verified: before.verified };
-		if (before.reason !== undefined) json.reason = before.reason;
-		if (before.attemptsLeft !== undefined) json.attempts_left = before.attemptsLeft;
-		json.details = 'Answered before this retry; no attempt was used.';
-		json.request_id = body.request_id ?? null;
-		json.reference_id = referenceId ?? null;
-		json.answeredBeforeRetry = true;
-		countReuse(memory, 'answeredEarlier');
-		return [{ json }];
+		countReuse(ledger, 'answeredEarlier');
+		const ids = { request_id: body.request_id ?? null, reference_id: referenceId ?? null };
+		const { details, marker } = REUSE.answeredEarlier;
+		return [{ json: { ...ids, ...before, details, [marker]: true } }];
 	}
 
 	const response = await apiRequestFull(this, {
@@ -160,11 +143,7 @@ export async function execute(
 	json.details = result.details;
 	json.request_id = result.request_id ?? body.request_id ?? null;
 	json.reference_id = result.reference_id ?? null;
-	memory.answers.set(itemIndex, { ...json });
-	recordAnswer(this, target, code, {
-		verified,
-		reason: json.reason as string | undefined,
-		attemptsLeft: json.attempts_left as number | undefined,
-	});
+	ledger.answers.set(itemIndex, { ...json });
+	recordAnswer(this, target, code, json);
 	return [{ json }];
 }
