@@ -26,15 +26,13 @@ import { numberKey, type RateLimit } from './metrics';
 import type { PrivatePack } from './pack';
 import { rofWorkflow } from './retry-on-fail';
 import {
-	activateAll,
 	perNumberCalls,
 	RETRY_NODE_NAME,
 	retryNumbers,
-	RetrySandbox,
 	startBlast,
 	webhookPath,
 } from './retry-scenario';
-import { LIMITED_CREDENTIAL, startBenchStack, UNLIMITED_CREDENTIAL } from './stack';
+import { LIMITED_CREDENTIAL, startPublishedStack, UNLIMITED_CREDENTIAL } from './stack';
 
 const BUSY_N = 300;
 const FAILING_ITEM = 271;
@@ -150,19 +148,7 @@ export interface BusyBenchOptions {
 export async function runBusyBench(options: BusyBenchOptions): Promise<void> {
 	const started = Date.now();
 	const workflows = [blastWorkflow('place'), blastWorkflow('trigger'), loadWorkflow()];
-	const stack = await startBenchStack({
-		runtime: options.runtime,
-		packed: options.packed,
-		rate: options.rate,
-		onStop: options.onStop,
-		workflows: () => workflows,
-	});
-	options.packed.remove();
-	await activateAll(
-		stack.n8n.rest,
-		workflows.map((workflow) => workflow.id as string),
-	);
-	const sandbox = new RetrySandbox(stack.limited.controlUrl ?? `${stack.limited.origin}/__sandbox`);
+	const { stack, sandbox } = await startPublishedStack(options, workflows);
 	process.stdout.write(
 		`# busy-instance benchmark: n8n ${options.runtime.n8nVersion}; blast of ${BUSY_N} under Retry On Fail` +
 			` (Max Tries ${MAX_TRIES}, Wait Between Tries ${WAIT_MS} ms), item ${FAILING_ITEM}'s placements answer 503;` +

@@ -28,20 +28,18 @@ import type { LoggedRequest } from '../../sandbox/types';
 import { numberKey, type RateLimit } from './metrics';
 import type { PrivatePack } from './pack';
 import {
-	activateAll,
 	lastRunItems,
 	MARKER_FIELD,
 	perNumberCalls,
 	RETRY_NODE_NAME,
 	retryNumbers,
-	RetrySandbox,
 	retryWorkflow,
 	startBlast,
 	webhookPath,
 	type Blast,
 	type ScenarioContext,
 } from './retry-scenario';
-import { LIMITED_CREDENTIAL, startBenchStack } from './stack';
+import { LIMITED_CREDENTIAL, startPublishedStack } from './stack';
 import type { CredentialRef } from './workflows';
 
 export const ROF_N = 40;
@@ -266,19 +264,7 @@ export interface RetryOnFailBenchOptions {
 export async function runRetryOnFailBench(options: RetryOnFailBenchOptions): Promise<void> {
 	const started = Date.now();
 	const workflows = rofWorkflows(LIMITED_CREDENTIAL, false);
-	const stack = await startBenchStack({
-		runtime: options.runtime,
-		packed: options.packed,
-		rate: options.rate,
-		onStop: options.onStop,
-		workflows: () => workflows,
-	});
-	options.packed.remove();
-	await activateAll(
-		stack.n8n.rest,
-		workflows.map((workflow) => workflow.id as string),
-	);
-	const sandbox = new RetrySandbox(stack.limited.controlUrl ?? `${stack.limited.origin}/__sandbox`);
+	const { stack, sandbox } = await startPublishedStack(options, workflows);
 	const ctx: ScenarioContext = { rest: stack.n8n.rest, baseUrl: stack.n8n.baseUrl, sandbox };
 	process.stdout.write(
 		`# n8n Retry On Fail benchmark: n8n ${options.runtime.n8nVersion}; Webhook → Code (${ROF_N} numbers) → Agentive Voice, Settings › Retry On Fail` +

@@ -16,17 +16,15 @@ import type { Runtime } from '../../e2e/lib/runtime';
 import type { RateLimit } from './metrics';
 import type { PrivatePack } from './pack';
 import {
-	activateAll,
 	allVariants,
 	retryLine,
-	RetrySandbox,
 	retryWorkflows,
 	runVariant,
 	variantDetail,
 	variantName,
 	type RetryMeasure,
 } from './retry-scenario';
-import { LIMITED_CREDENTIAL, startBenchStack } from './stack';
+import { LIMITED_CREDENTIAL, startPublishedStack } from './stack';
 
 export interface RetryBenchOptions {
 	runtime: Runtime;
@@ -38,19 +36,7 @@ export interface RetryBenchOptions {
 export async function runRetryBench(options: RetryBenchOptions): Promise<void> {
 	const started = Date.now();
 	const workflows = retryWorkflows(LIMITED_CREDENTIAL, false);
-	const stack = await startBenchStack({
-		runtime: options.runtime,
-		packed: options.packed,
-		rate: options.rate,
-		onStop: options.onStop,
-		workflows: () => workflows,
-	});
-	options.packed.remove();
-	await activateAll(
-		stack.n8n.rest,
-		workflows.map((workflow) => workflow.id as string),
-	);
-	const sandbox = new RetrySandbox(stack.limited.controlUrl ?? `${stack.limited.origin}/__sandbox`);
+	const { stack, sandbox } = await startPublishedStack(options, workflows);
 	const ctx = { rest: stack.n8n.rest, baseUrl: stack.n8n.baseUrl, sandbox };
 	process.stdout.write(
 		`# n8n Retry benchmark: n8n ${options.runtime.n8nVersion}; Webhook → Code (50 numbers) → Agentive Voice, defaults; item 31's number fails in the first execution;` +

@@ -18,6 +18,8 @@ import {
 	DEFAULT_OWNER,
 	tempUserFolder,
 } from '../../e2e/lib/stack';
+import type { PrivatePack } from './pack';
+import { activateAll, RetrySandbox } from './retry-scenario';
 import type { CredentialRef } from './workflows';
 import type { RateLimit } from './metrics';
 
@@ -116,4 +118,22 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
 		await stop();
 		throw error;
 	}
+}
+
+/**
+ * The start the Retry benches share: the stack with their workflows imported and published, the
+ * private pack removed (n8n has installed it), and the limited sandbox's controls.
+ */
+export async function startPublishedStack(
+	options: Omit<BenchStackOptions, 'workflows' | 'packed'> & { packed: PrivatePack },
+	workflows: WorkflowImport[],
+): Promise<{ stack: BenchStack; sandbox: RetrySandbox }> {
+	const stack = await startBenchStack({ ...options, workflows: () => workflows });
+	options.packed.remove();
+	await activateAll(
+		stack.n8n.rest,
+		workflows.map((workflow) => workflow.id as string),
+	);
+	const control = stack.limited.controlUrl ?? `${stack.limited.origin}/__sandbox`;
+	return { stack, sandbox: new RetrySandbox(control) };
 }
