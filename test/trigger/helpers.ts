@@ -91,21 +91,24 @@ export function nextPollLists(tracker: Tracker, createdMs: number): boolean {
 
 /**
  * A pass-through proxy in front of the sandbox that runs `afterResponse` once a response has been
- * fully sent, so a test can change the sandbox between two page requests of one poll.
+ * fully sent, so a test can change the sandbox between two page requests of one poll, and answers
+ * `delayMs` late, so a test can make pages slow whatever the machine's speed.
  */
 export async function startProxy(
 	sandbox: RunningSandbox,
-	afterResponse: (url: URL) => void,
+	afterResponse: (url: URL) => void = () => undefined,
+	delayMs = 0,
 ): Promise<{ url: string; close(): Promise<void> }> {
 	const server = http.createServer((req, res) => {
 		const upstream = http.request(
 			`${sandbox.origin}${req.url ?? '/'}`,
 			{ method: req.method, headers: req.headers },
-			(reply) => {
-				res.writeHead(reply.statusCode ?? 502, reply.headers);
-				reply.pipe(res);
-				reply.on('end', () => afterResponse(new URL(req.url ?? '/', sandbox.origin)));
-			},
+			(reply) =>
+				setTimeout(() => {
+					res.writeHead(reply.statusCode ?? 502, reply.headers);
+					reply.pipe(res);
+					reply.on('end', () => afterResponse(new URL(req.url ?? '/', sandbox.origin)));
+				}, delayMs),
 		);
 		// A reset or dropped upstream answer reaches the client as a dropped connection too.
 		upstream.on('error', () => res.destroy());

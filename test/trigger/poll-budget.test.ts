@@ -5,45 +5,15 @@
  * across the polls every call is emitted once. Pages are slowed by a proxy so the budget runs out
  * after a few of them, whatever the machine's speed.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RunningSandbox, SeedCallSpec } from '../../sandbox';
+import type { SeedCallSpec } from '../../sandbox';
 import { apiCredentials } from '../harness/engine';
 import { TriggerHarness } from '../harness/poll';
-import { idsOf, MINUTE, seed, useTriggerSandbox } from './helpers';
+import { idsOf, MINUTE, seed, startProxy, useTriggerSandbox } from './helpers';
 
 const PAGE_DELAY_MS = 25;
 const BUDGET_MS = 200;
-
-/** A proxy in front of the sandbox that answers every request PAGE_DELAY_MS late. */
-async function slowProxy(
-	sandbox: RunningSandbox,
-): Promise<{ url: string; close(): Promise<void> }> {
-	const server = http.createServer((req, res) => {
-		const upstream = http.request(
-			`${sandbox.origin}${req.url ?? '/'}`,
-			{ method: req.method, headers: req.headers },
-			(reply) =>
-				setTimeout(() => {
-					res.writeHead(reply.statusCode ?? 502, reply.headers);
-					reply.pipe(res);
-				}, PAGE_DELAY_MS),
-		);
-		upstream.on('error', () => res.destroy());
-		req.pipe(upstream);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	return {
-		url: `http://127.0.0.1:${port}${new URL(sandbox.url).pathname}`,
-		close: async () => {
-			server.closeAllConnections();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
-		},
-	};
-}
 
 interface Tracker {
 	backlog?: Array<[number, number]>;
@@ -55,7 +25,7 @@ describe('Agentive Voice Trigger: the poll budget of n8n 2.x', () => {
 	const sandbox = useTriggerSandbox();
 	let proxy: { url: string; close(): Promise<void> };
 	beforeAll(async () => {
-		proxy = await slowProxy(sandbox());
+		proxy = await startProxy(sandbox(), undefined, PAGE_DELAY_MS);
 	});
 	afterAll(async () => await proxy.close());
 
