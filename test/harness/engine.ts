@@ -192,20 +192,25 @@ export async function runActionNode(options: RunNodeOptions): Promise<NodeRunRes
 	);
 }
 
+/** The `Items` node that starts a test workflow: it outputs `items` as they are. */
+export function itemsNode(items: IDataObject[]): INode {
+	return {
+		id: 'items',
+		name: 'Items',
+		type: ITEMS_NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { items: JSON.stringify(items) },
+	};
+}
+
 /** Runs `Items → <node>`: the input items feed one node of `type`, which uses the API credential. */
 export async function runAfterItems(
 	target: { id: string; type: string; name: string },
 	options: RunNodeOptions,
 ): Promise<NodeRunResult> {
 	const nodes: INode[] = [
-		{
-			id: 'items',
-			name: 'Items',
-			type: ITEMS_NODE_TYPE,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: { items: JSON.stringify(options.items ?? [{}]) },
-		},
+		itemsNode(options.items ?? [{}]),
 		{
 			id: target.id,
 			name: target.name,

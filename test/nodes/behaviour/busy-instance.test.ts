@@ -7,8 +7,8 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { ACTION_NODE_TYPE, ITEMS_NODE_TYPE, registerNodeType } from '../../harness/node-types';
-import { apiCredentials, runActionNode, runWorkflow } from '../../harness/engine';
+import { ACTION_NODE_TYPE, registerNodeType } from '../../harness/node-types';
+import { apiCredentials, itemsNode, runActionNode, runWorkflow } from '../../harness/engine';
 import { TriggerHarness } from '../../harness/poll';
 import { apiRequests, jsonOf, useSandbox } from '../helpers';
 import { callsPerNumber, hintsOf, placeCall, triggerCampaign } from './blast';
@@ -145,14 +145,7 @@ describe('a busy instance: Send Code repeated in one execution', () => {
 			credentials: { agentiveVoiceApi: { id: '1', name: 'Agentive Voice account' } },
 		});
 		const nodes: INode[] = [
-			{
-				id: 'items',
-				name: 'Items',
-				type: ITEMS_NODE_TYPE,
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: { items: JSON.stringify(numbers.map((number) => ({ number }))) },
-			},
+			itemsNode(numbers.map((number) => ({ number }))),
 			sendCode('first', 'First Send', 200, '={{ $json.number }}'),
 			{
 				id: 'pause',
